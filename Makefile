@@ -1,0 +1,50 @@
+# Developer and CI entry points. Everything runs in ./.venv, created on demand.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Reinstall when the build definition changes (or a kernel source is added/edited).
+STAMP := $(VENV)/.installed
+KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx)
+
+.PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml setup.py $(KERNELS)
+	$(PY) -m pip install --quiet -e ".[test,async,dotenv]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) examples/hello.py
+
+# Project tests against the compiled kernels, then the pure-Python twins, then
+# Flask's own suite (both modes, baseline gate), then a short benchmark.
+test: test-compiled test-pure conformance bench-quick
+
+test-compiled: $(STAMP)
+	env -u FLASKFAST_NO_EXTENSIONS $(PY) -m pytest -q -rs
+
+test-pure: $(STAMP)
+	FLASKFAST_NO_EXTENSIONS=1 $(PY) -m pytest -q -rs
+
+conformance: $(STAMP)
+	$(PY) ci/conformance.py --tb=line
+
+bench-quick: $(STAMP)
+	$(PY) bench/compare.py --quick
+
+bench: $(STAMP)
+	$(PY) bench/compare.py
+
+mypy: $(STAMP)
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) build dist .cache .benchmarks .pytest_cache .mypy_cache .hypothesis *.egg-info
+	find flaskfast -name '*.so' -delete -o -name '*.pyd' -delete
+	find flaskfast/_speedups -name '*_c.c' -delete -o -name '*_c.html' -delete
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

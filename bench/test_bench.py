@@ -1,0 +1,54 @@
+"""pytest-benchmark suites: one group per scenario, one benchmark per framework.
+
+Run directly (``pytest bench/test_bench.py --frameworks flask,flaskfast``) or
+through ``bench/compare.py``, which also runs flaskfast's pure-Python mode and
+prints the ratio table.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from apps import BY_NAME
+from apps import build
+from apps import check
+from apps import make_call
+
+_apps: dict[str, t.Any] = {}
+
+
+def implementation(framework: str) -> str:
+    if framework != "flaskfast":
+        return "-"
+    import flaskfast._speedups
+
+    return str(flaskfast._speedups.IMPLEMENTATION)
+
+
+def get_app(framework: str) -> t.Any:
+    if framework not in _apps:
+        _apps[framework] = build(framework)
+    return _apps[framework]
+
+
+def test_request(
+    benchmark: t.Any, scenario_name: str, framework: str
+) -> None:
+    scenario = BY_NAME[scenario_name]
+    app = get_app(framework)
+    call = make_call(app, scenario)
+    # Verify before timing (and warm any lazy setup), then verify the last call.
+    check(scenario, call(), framework)
+    benchmark.group = scenario_name
+    benchmark.extra_info["framework"] = framework
+    benchmark.extra_info["implementation"] = implementation(framework)
+    result = benchmark(call)
+    check(scenario, result, framework)
+
+
+@pytest.mark.parametrize("framework", ["flask"])
+def test_apps_build_without_warnings(framework: str) -> None:
+    # Cheap sanity check that also runs with --benchmark-disable.
+    assert get_app(framework) is not None

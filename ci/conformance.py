@@ -1,0 +1,288 @@
+"""Run Flask 3.1.3's own test suite against flaskfast.
+
+Usage::
+
+    python ci/conformance.py                        # both modes, baseline gate
+    python ci/conformance.py --mode pure            # one mode
+    python ci/conformance.py tests/test_config.py   # a subset (no gate)
+    python ci/conformance.py -k session --tb=long   # any pytest arguments
+    python ci/conformance.py --record               # store the new pass counts
+
+The Flask sdist is downloaded once with pip into ``.cache/`` and its ``tests/``
+directory is run with Flask's pytest settings (warnings are errors) and the
+``conformance_plugin`` pytest plugin, which installs flaskfast as ``flask``.
+"compiled" runs the package as built (Cython kernels when present), "pure"
+sets ``FLASKFAST_NO_EXTENSIONS=1``. Each mode runs in its own subprocess.
+
+A full run fails (exit 1) when a mode passes fewer tests than recorded in
+``ci/conformance_baseline.json``. Known failures of Flask itself are listed in
+``ci/conformance_exclusions.txt`` (``<test id>  # reason``) and deselected.
+Arguments that are not options of this script go to pytest; test paths may be
+given relative to the sdist (``tests/test_x.py``) or to its tests directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import typing as t
+from pathlib import Path
+
+FLASK_VERSION = "3.1.3"
+CI = Path(__file__).resolve().parent
+ROOT = CI.parent
+CACHE = ROOT / ".cache"
+SUITE = CACHE / f"flask-{FLASK_VERSION}"
+EXCLUSIONS = CI / "conformance_exclusions.txt"
+BASELINE = CI / "conformance_baseline.json"
+MODES = ("compiled", "pure")
+COUNTED = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+
+
+def fetch_suite() -> Path:
+    """Return the extracted sdist directory (tests/ + pyproject.toml)."""
+    if (SUITE / "tests" / "conftest.py").is_file() and (
+        SUITE / "pyproject.toml"
+    ).is_file():
+        return SUITE
+
+    download = CACHE / "download"
+    download.mkdir(parents=True, exist_ok=True)
+    archives = sorted(download.glob(f"flask-{FLASK_VERSION}.tar.gz"))
+    if not archives:
+        print(f"conformance: downloading the Flask {FLASK_VERSION} sdist", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                str(download),
+                f"flask=={FLASK_VERSION}",
+            ],
+            check=True,
+        )
+        archives = sorted(download.glob("flask-*.tar.gz"))
+    if not archives:
+        raise SystemExit(f"conformance: no Flask sdist found in {download}")
+
+    top = f"flask-{FLASK_VERSION}/"
+    with tarfile.open(archives[0]) as tar:
+        # Only the tests and the pytest settings: the sdist's own flask
+        # sources must not be importable from the run directory.
+        members = [
+            m
+            for m in tar.getmembers()
+            if m.name.startswith(top + "tests/") or m.name == top + "pyproject.toml"
+        ]
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(CACHE, members=members, filter="data")
+        else:  # pragma: no cover - Python without extraction filters
+            tar.extractall(CACHE, members=members)
+    return SUITE
+
+
+def read_exclusions() -> list[str]:
+    ids = []
+    if EXCLUSIONS.is_file():
+        for line in EXCLUSIONS.read_text(encoding="utf-8").splitlines():
+            test_id = line.split("#", 1)[0].strip()
+            if test_id:
+                ids.append(test_id)
+    return ids
+
+
+def normalize_args(args: list[str], suite: Path) -> list[str]:
+    """Let ``test_x.py`` mean ``tests/test_x.py`` (paths are run from the sdist)."""
+    out = []
+    for arg in args:
+        path = arg.split("::", 1)[0]
+        if (
+            path
+            and not arg.startswith("-")
+            and not (suite / path).exists()
+            and (suite / "tests" / path).exists()
+        ):
+            arg = f"tests/{arg}"
+        out.append(arg)
+    return out
+
+
+def is_subset(args: list[str], suite: Path) -> bool:
+    """True when the forwarded arguments select part of the suite."""
+    selecting = {"-k", "-m", "--deselect", "--lf", "--last-failed", "-x", "--exitfirst"}
+    for arg in args:
+        name = arg.split("=", 1)[0]
+        if name in selecting or name.startswith("--maxfail"):
+            return True
+        if not arg.startswith("-") and (suite / arg.split("::", 1)[0]).exists():
+            return True
+    return False
+
+
+def run_mode(mode: str, suite: Path, pytest_args: list[str]) -> dict[str, t.Any]:
+    env = dict(os.environ)
+    env.pop("FLASKFAST_NO_EXTENSIONS", None)
+    if mode == "pure":
+        env["FLASKFAST_NO_EXTENSIONS"] = "1"
+    # The working tree (with in-place built kernels) is what gets tested.
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(CI), str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+    )
+    env.pop("PYTEST_ADDOPTS", None)
+
+    with tempfile.TemporaryDirectory(prefix="flaskfast-conformance-") as tmp:
+        report = Path(tmp) / "report.json"
+        env["FLASKFAST_CONFORMANCE_REPORT"] = str(report)
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(suite / "pyproject.toml"),
+            "--rootdir",
+            str(suite),
+            "-p",
+            "conformance_plugin",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:benchmark",
+            f"--basetemp={Path(tmp) / 'basetemp'}",
+            "-q",
+            "--tb=short",
+        ]
+        for test_id in read_exclusions():
+            command += ["--deselect", test_id]
+        command += pytest_args
+
+        print(f"\n=== conformance [{mode}] ===", flush=True)
+        proc = subprocess.run(command, cwd=suite, env=env)
+        if not report.is_file():
+            raise SystemExit(
+                f"conformance [{mode}]: pytest exited with {proc.returncode} before"
+                " writing results (see the output above)"
+            )
+        data: dict[str, t.Any] = json.loads(report.read_text(encoding="utf-8"))
+    data["returncode"] = proc.returncode
+    return data
+
+
+def per_file(outcomes: dict[str, str]) -> dict[str, collections.Counter[str]]:
+    files: dict[str, collections.Counter[str]] = collections.defaultdict(
+        collections.Counter
+    )
+    for nodeid, outcome in outcomes.items():
+        files[nodeid.split("::", 1)[0]][outcome] += 1
+    return files
+
+
+def print_table(results: dict[str, dict[str, t.Any]]) -> None:
+    modes = list(results)
+    tables = {mode: per_file(results[mode]["outcomes"]) for mode in modes}
+    files = sorted({f for table in tables.values() for f in table})
+    width = max([len(f) for f in files] + [len("total")])
+
+    header = f"{'file':<{width}}"
+    for mode in modes:
+        impl = results[mode]["implementation"]
+        header += f" | {mode + ' (' + impl + ')':>26}"
+    print("\n" + header)
+    print(f"{'':<{width}}" + f" | {'pass  fail  err  skip':>26}" * len(modes))
+    print("-" * len(header))
+
+    def cells(counter: collections.Counter[str]) -> str:
+        passed = counter["passed"] + counter["xpassed"]
+        skipped = counter["skipped"] + counter["xfailed"]
+        text = (
+            f"{passed:4d}  {counter['failed']:4d}  {counter['error']:3d}  {skipped:4d}"
+        )
+        return f" | {text:>26}"
+
+    for name in files:
+        print(f"{name:<{width}}" + "".join(cells(tables[m][name]) for m in modes))
+    print("-" * len(header))
+    totals = {m: sum(tables[m].values(), collections.Counter()) for m in modes}
+    print(f"{'total':<{width}}" + "".join(cells(totals[m]) for m in modes))
+
+
+def passed(result: dict[str, t.Any]) -> int:
+    return sum(1 for o in result["outcomes"].values() if o in ("passed", "xpassed"))
+
+
+def load_baseline() -> dict[str, int]:
+    if BASELINE.is_file():
+        data = json.loads(BASELINE.read_text(encoding="utf-8"))
+        return {mode: int(data.get(mode, 0)) for mode in MODES}
+    return {mode: 0 for mode in MODES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Run Flask's test suite against flaskfast.",
+        epilog="Other arguments are passed to pytest.",
+        allow_abbrev=False,
+    )
+    parser.add_argument("--mode", choices=("compiled", "pure", "both"), default="both")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="write the pass counts of this (full) run to the baseline file",
+    )
+    options, pytest_args = parser.parse_known_args(argv)
+
+    suite = fetch_suite()
+    pytest_args = normalize_args(pytest_args, suite)
+    subset = is_subset(pytest_args, suite)
+    modes = list(MODES) if options.mode == "both" else [options.mode]
+
+    results = {mode: run_mode(mode, suite, pytest_args) for mode in modes}
+    print_table(results)
+
+    if subset:
+        if options.record:
+            print("\nconformance: not recording a baseline from a partial run")
+            return 2
+        print("\nconformance: partial run, baseline not checked")
+        return 0
+
+    status = 0
+    for mode, result in results.items():
+        if result["returncode"] not in (0, 1):  # 1 = some tests failed
+            print(f"conformance [{mode}]: pytest error (exit {result['returncode']})")
+            status = 1
+
+    baseline = load_baseline()
+    print()
+    for mode in modes:
+        count, minimum = passed(results[mode]), baseline[mode]
+        if count < minimum:
+            verdict = f"REGRESSION (baseline {minimum})"
+            status = 1
+        elif count > minimum:
+            verdict = f"ok, above baseline {minimum}: run with --record to raise it"
+        else:
+            verdict = "ok, equals baseline"
+        print(f"conformance [{mode}]: {count} passed; {verdict}")
+
+    if options.record:
+        new = dict(baseline)
+        new.update({mode: passed(results[mode]) for mode in modes})
+        BASELINE.write_text(json.dumps(new, indent=2) + "\n", encoding="utf-8")
+        print(f"conformance: baseline written to {BASELINE.relative_to(ROOT)}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

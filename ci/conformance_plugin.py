@@ -1,0 +1,73 @@
+"""pytest plugin that runs Flask's own test suite against flaskfast.
+
+Loaded with ``-p conformance_plugin`` (``ci/`` on ``PYTHONPATH``). Importing it
+installs flaskfast as ``flask`` before Flask's ``conftest.py`` is imported.
+When ``FLASKFAST_CONFORMANCE_REPORT`` names a file, the outcome of every test
+is written there as JSON: ``{"implementation": ..., "outcomes": {nodeid: outcome}}``
+with outcome one of passed, failed, error, skipped, xfailed, xpassed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import typing as t
+
+import flaskfast
+
+flaskfast.install_as_flask()
+
+import flaskfast._speedups  # noqa: E402
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    import pytest
+
+_outcomes: dict[str, str] = {}
+# A later phase can only make an outcome worse (teardown error after a pass).
+_rank = {"passed": 0, "xpassed": 0, "skipped": 1, "xfailed": 1, "failed": 2, "error": 3}
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return (
+        f"conformance: flask -> flaskfast ({flaskfast.__file__}),"
+        f" implementation={flaskfast._speedups.IMPLEMENTATION}"
+    )
+
+
+def _classify(report: pytest.TestReport) -> str | None:
+    if hasattr(report, "wasxfail"):
+        return "xfailed" if report.skipped else "xpassed"
+    if report.skipped:
+        return "skipped"
+    if report.failed:
+        return "failed" if report.when == "call" else "error"
+    if report.when == "call":
+        return "passed"
+    return None
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    outcome = _classify(report)
+    if outcome is None:
+        return
+    previous = _outcomes.get(report.nodeid)
+    if previous is None or _rank[outcome] > _rank[previous]:
+        _outcomes[report.nodeid] = outcome
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:
+        _outcomes[report.nodeid or "<collection>"] = "error"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = os.environ.get("FLASKFAST_CONFORMANCE_REPORT")
+    if not path:
+        return
+    data = {
+        "implementation": flaskfast._speedups.IMPLEMENTATION,
+        "exitstatus": int(exitstatus),
+        "outcomes": _outcomes,
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, sort_keys=True)

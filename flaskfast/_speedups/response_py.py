@@ -1,0 +1,173 @@
+"""Pure-Python kernel: turning a view's return value into a response object.
+
+The readable spec for ``response_c.pyx``.  ``make_response(app, rv)`` is the
+body of :meth:`flaskfast.Flask.make_response`: it accepts every shape Flask
+accepts and raises Flask's ``TypeError`` for the rest.
+
+* ``str`` / ``bytes`` / ``bytearray`` / iterator -> ``app.response_class(rv)``
+* ``dict`` / ``list`` -> ``app.json.response(rv)``
+* a response object of ``app.response_class`` -> unchanged
+* another werkzeug response or a WSGI callable -> ``response_class.force_type``
+* ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``
+
+A status is applied with ``response.status`` for strings and
+``response.status_code`` otherwise; headers are merged with ``headers.update``.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+from collections.abc import Iterator
+
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.sansio.response import Response as _SansioResponse
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Response as _WerkzeugResponse
+
+from ..globals import _cv_request
+
+_HEADER_SHAPES = (Headers, dict, tuple, list)
+_HTTPEXCEPTION_CALL = HTTPException.__call__
+_TEXT = (str, bytes, bytearray)
+
+_INVALID_TYPE = (
+    "The view function did not return a valid response. The return type must"
+    " be a string, dict, list, tuple with headers or status, Response"
+    " instance, or WSGI callable, but it was a {}."
+)
+
+# PERF: per response class, the Content-Type and status line a plain text
+# body gets, or None when the class customises construction and must go
+# through its own __init__ (bench: str hello, tuple, every text scenario).
+_plain_classes: dict[type, tuple[str, str, int] | None] = {}
+
+
+def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
+    try:
+        return _plain_classes[cls]
+    except KeyError:
+        pass
+    found: tuple[str, str, int] | None = None
+    init = cls.__init__  # type: ignore[misc]
+    if (
+        init is _WerkzeugResponse.__init__
+        or getattr(init, "_flaskfast_plain_init", False)
+    ) and getattr(cls, "automatically_set_content_length", False) is True:
+        mimetype = cls.default_mimetype  # type: ignore[attr-defined]
+        status = cls.default_status  # type: ignore[attr-defined]
+        if isinstance(status, int) and type(status) is int and mimetype:
+            try:
+                line = f"{status} {HTTP_STATUS_CODES[status].upper()}"
+            except KeyError:
+                line = f"{status} UNKNOWN"
+            found = (get_content_type(mimetype, "utf-8"), line, status)
+    _plain_classes[cls] = found
+    return found
+
+
+def plain_response(cls: type, body: str | bytes) -> t.Any:
+    """Build ``cls(body)`` for a text body, skipping the generic constructor
+    when ``cls`` does not customise it.  Same object state either way."""
+    defaults = _plain_defaults(cls)
+    if defaults is None:
+        return cls(body)
+    if isinstance(body, str):
+        data = body.encode()
+    else:
+        data = bytes(body)
+    rv = object.__new__(cls)
+    headers = Headers()
+    # PERF: filling the list directly skips Headers.extend's per-item
+    # validation; both values are produced here and known to be valid
+    # (bench: str hello).
+    headers._list = [
+        ("Content-Type", defaults[0]),
+        ("Content-Length", str(len(data))),
+    ]
+    rv.headers = headers
+    rv._status = defaults[1]
+    rv._status_code = defaults[2]
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [data]
+    return rv
+
+
+def _view_name() -> str:
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return "None"
+    return repr(ctx.request.endpoint)
+
+
+def make_response(app: t.Any, rv: t.Any) -> t.Any:
+    status: t.Any = None
+    headers: t.Any = None
+    if type(rv) is tuple:
+        size = len(rv)
+        if size == 3:
+            rv, status, headers = rv
+        elif size == 2:
+            if isinstance(rv[1], _HEADER_SHAPES):
+                rv, headers = rv
+            else:
+                rv, status = rv
+        else:
+            raise TypeError(
+                "The view function did not return a valid response tuple. The"
+                " tuple must have the form (body, status, headers),"
+                " (body, status), or (body, headers)."
+            )
+    elif isinstance(rv, tuple):
+        return make_response(app, tuple(rv))
+
+    if rv is None:
+        raise TypeError(
+            f"The view function for {_view_name()} did not return a valid"
+            " response. The function either returned None or ended without a"
+            " return statement."
+        )
+
+    cls = app.response_class
+    if not isinstance(rv, cls):
+        if isinstance(rv, _TEXT):
+            if status is None and headers is None:
+                return plain_response(cls, rv)
+            rv = cls(rv, status=status, headers=headers)
+            status = headers = None
+        elif isinstance(rv, Iterator):
+            rv = cls(rv, status=status, headers=headers)
+            status = headers = None
+        elif isinstance(rv, (dict, list)):
+            rv = app.json.response(rv)
+        elif isinstance(rv, _SansioResponse) or callable(rv):
+            ctx = _cv_request.get(None)
+            environ = ctx.request.environ if ctx is not None else None
+            if (
+                isinstance(rv, HTTPException)
+                and type(rv).__call__ is _HTTPEXCEPTION_CALL
+            ):
+                # PERF: an HTTP error's WSGI call only wraps get_response();
+                # taking the response directly skips running it as a WSGI app
+                # and re-collecting its output (bench: 404, 405).
+                rv = rv.get_response(environ)
+            try:
+                rv = cls.force_type(rv, environ)
+            except TypeError as e:
+                raise TypeError(
+                    f"{e}\n{_INVALID_TYPE.format(type(rv).__name__)}"
+                ).with_traceback(sys.exc_info()[2]) from None
+        else:
+            raise TypeError(_INVALID_TYPE.format(type(rv).__name__))
+
+    if status is not None:
+        if isinstance(status, (str, bytes, bytearray)):
+            rv.status = status
+        else:
+            rv.status_code = status
+    if headers:
+        rv.headers.update(headers)
+    return rv

@@ -1,0 +1,323 @@
+"""URL matching kernel, pure-Python twin (this file is the spec for ``router_c``).
+
+The kernel knows nothing about werkzeug ``Rule`` objects. :mod:`flaskfast.routing`
+describes every rule as a :class:`Route` made of :class:`Segment` items and hands
+the list to :class:`Router`. ``Router.match`` then answers exactly as werkzeug's
+state-machine matcher would for a map without subdomains, hosts or websockets:
+
+* ``(route.target, view_args)`` for a match,
+* raises ``NotFound`` / ``MethodNotAllowed(valid_methods=...)`` for a miss,
+* returns ``None`` when werkzeug would answer with a redirect (missing trailing
+  slash, merged slashes, alias, ``redirect_to``, default-value redirect) or
+  anything else the kernel does not decide itself. The caller falls back then.
+
+Search order (the part that must agree with werkzeug):
+
+1. Paths are split on ``/``. At every trie node the static child named by the
+   current segment is tried first, then the dynamic edges in ascending weight
+   order (stable: insertion order among equal weights). A failed branch
+   backtracks.
+2. When the segments run out at a node, the first route there (in insertion
+   order) that allows the method wins. Routes that refuse the method record
+   their methods for a 405. If none wins and the node has a trailing-slash
+   child with a route for this method, that is a slash redirect (strict route,
+   -> ``None``) or a match (non-strict route).
+3. A single empty segment left after both kinds of edge failed (a request with
+   a trailing slash) may match a non-strict route of the current node.
+4. Converters run only on the winning route. A ``ValidationError`` makes the
+   whole request a miss (405 if methods were recorded on the way, else 404);
+   later routes are *not* tried.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import ValidationError
+
+__all__ = ["Route", "Router", "Segment"]
+
+Converter = t.Callable[[str], t.Any]
+Veto = t.Callable[[t.Dict[str, t.Any], str], bool]
+
+_GROUP_PREFIX = "__werkzeug_"
+#: The compiled content of a lone ``<name>`` / ``<string:name>`` segment.
+_PLAIN_STRING = r"(?P<__werkzeug_0>[^/]+)\Z"
+#: The compiled content of a lone unsigned ``<int:name>`` segment.
+_PLAIN_DIGITS = r"(?P<__werkzeug_0>\d+)\Z"
+
+# Edge kinds, decided once per dynamic edge.
+KIND_REGEX = 0  # general case: compiled pattern, groups named __werkzeug_N
+KIND_NONEMPTY = 1  # PERF: `[^/]+` on one segment is "segment is not empty"
+KIND_DECIMAL = 2  # PERF: `\d+` on one segment is str.isdecimal() (Unicode Nd)
+
+
+class Segment(t.NamedTuple):
+    """One ``/``-separated piece of a rule, as werkzeug's rule parser cut it."""
+
+    static: bool  #: literal text (True) or a pattern with converter groups
+    content: str  #: the literal text, or the pattern source
+    final: bool  #: the pattern consumes all remaining segments (``path``)
+    suffixed: bool  #: the pattern ends in an optional-slash group
+    weight: t.Any  #: sort key among sibling dynamic edges (smaller first)
+
+
+class Route(t.NamedTuple):
+    """Everything the kernel needs to know about one matchable rule."""
+
+    target: t.Any  #: returned as-is on a match (the werkzeug ``Rule``)
+    segments: t.Tuple[Segment, ...]  #: path segments, domain excluded
+    methods: t.Optional[t.AbstractSet[str]]  #: None means every method
+    strict_slashes: bool
+    arg_names: t.Tuple[str, ...]  #: converter variables, in rule order
+    converters: t.Tuple[t.Optional[Converter], ...]  #: None means "keep the str"
+    defaults: t.Optional[t.Mapping[str, t.Any]]
+    fallback: bool = False  #: reaching this route means "let werkzeug answer"
+    veto: t.Optional[Veto] = None  #: (view_args, method) -> True means fallback
+
+
+_OTHER: t.Any = object()  # lookup marker: "method not listed in the static table"
+
+
+class _SlashRequired(Exception):
+    """Internal: werkzeug would redirect to the path plus a trailing slash."""
+
+
+class _Edge:
+    """A dynamic transition out of a trie node."""
+
+    __slots__ = ("kind", "final", "suffixed", "match", "groups", "last", "node")
+
+    def __init__(self, segment: Segment, node: _Node) -> None:
+        self.final = segment.final
+        self.suffixed = segment.suffixed
+        self.node = node
+        pattern = re.compile(segment.content)
+        self.match = pattern.match
+        names = [n for n in pattern.groupindex if n.startswith(_GROUP_PREFIX)]
+        names.sort(key=lambda n: int(n[len(_GROUP_PREFIX) :]))
+        self.groups: tuple[str, ...] = tuple(names)
+        self.last = pattern.groups  # index of the optional-slash group if suffixed
+        if segment.final or segment.suffixed:
+            self.kind = KIND_REGEX
+        elif segment.content == _PLAIN_STRING:
+            self.kind = KIND_NONEMPTY
+        elif segment.content == _PLAIN_DIGITS:
+            self.kind = KIND_DECIMAL
+        else:
+            self.kind = KIND_REGEX
+
+
+class _Node:
+    """A trie state: static children by segment text, sorted dynamic edges."""
+
+    __slots__ = ("static", "dynamic", "routes", "_pending")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.dynamic: list[_Edge] = []
+        self.routes: list[Route] = []
+        # Build-time only: (segment, child) in insertion order, before sorting.
+        self._pending: list[tuple[Segment, _Node]] = []
+
+    def child(self, segment: Segment) -> _Node:
+        if segment.static:
+            node = self.static.get(segment.content)
+            if node is None:
+                node = self.static[segment.content] = _Node()
+            return node
+        # Equal segments share one edge, as in werkzeug (linear scan: build time only,
+        # and sibling dynamic edges are few in real maps).
+        for seen, node in self._pending:
+            if seen == segment:
+                return node
+        node = _Node()
+        self._pending.append((segment, node))
+        return node
+
+    def finish(self) -> None:
+        # list.sort is stable, so equal weights keep insertion order.
+        self._pending.sort(key=lambda item: item[0].weight)
+        self.dynamic = [_Edge(seg, node) for seg, node in self._pending]
+        self._pending = []
+        for node in self.static.values():
+            node.finish()
+        for edge in self.dynamic:
+            edge.node.finish()
+
+
+def _first_accepting(routes: list[Route], method: str | None) -> Route | None:
+    for route in routes:
+        if route.methods is None or (method is not None and method in route.methods):
+            return route
+    return None
+
+
+class Router:
+    """Matches request paths against a fixed list of routes (immutable once built)."""
+
+    def __init__(self, routes: t.Iterable[Route], merge_slashes: bool = True) -> None:
+        self.merge_slashes = merge_slashes
+        root = _Node()
+        for route in routes:
+            node = root
+            for segment in route.segments:
+                node = node.child(segment)
+            node.routes.append(route)
+        root.finish()
+        self._root = root
+        # PERF: a path made only of static segments is answered by one dict lookup
+        # (bench/bench_router.py, "static" cases): the all-static branch is the first
+        # one the search explores, so its first accepting route is the answer.
+        self._static: dict[str, dict[str | None, tuple[t.Any, t.Any] | None]] = {}
+        self._index_static(root, None)
+
+    def _index_static(self, node: _Node, prefix: str | None) -> None:
+        # Keys are the segments joined by "/", i.e. exactly the matched path.
+        for text, child in node.static.items():
+            path = text if prefix is None else f"{prefix}/{text}"
+            if child.routes:
+                table: dict[str | None, tuple[t.Any, t.Any] | None] = {}
+                methods: set[str] = set()
+                for route in child.routes:
+                    methods.update(route.methods or ())
+                for method in [*methods, None]:
+                    route = _first_accepting(child.routes, method)
+                    if route is not None and not route.fallback and route.veto is None:
+                        table[method] = (route.target, route.defaults or None)
+                    else:
+                        table[method] = None  # the full search decides
+                self._static[path] = table
+            self._index_static(child, path)
+
+    def match(self, path_info: str, method: str) -> tuple[t.Any, dict[str, t.Any]] | None:
+        """Match a decoded PATH_INFO and method; see the module docstring."""
+        if not path_info or not method:
+            return None  # werkzeug's answer depends on the adapter's defaults
+        # The matcher sees "/" + path_info.lstrip("/").
+        if path_info[0] == "/" and path_info[1:2] != "/":
+            path = path_info  # PERF: the usual case needs no new string
+        else:
+            path = "/" + path_info.lstrip("/")
+        method = method.upper()
+
+        table = self._static.get(path)
+        if table is not None:
+            hit = table.get(method, _OTHER)
+            if hit is _OTHER:
+                hit = table.get(None)
+            if hit is not None:
+                defaults = hit[1]
+                return hit[0], (dict(defaults) if defaults is not None else {})
+
+        allowed: set[str] = set()
+        try:
+            found = _search(self._root, path.split("/"), 0, (), method, allowed)
+        except _SlashRequired:
+            return None
+        if found is None:
+            if self.merge_slashes and "//" in path:
+                return None  # werkzeug retries with merged slashes and redirects
+            if allowed:
+                raise MethodNotAllowed(valid_methods=list(allowed))
+            raise NotFound()
+
+        route, values = found
+        if route.fallback:
+            return None
+        view_args: dict[str, t.Any] = {}
+        for name, convert, value in zip(route.arg_names, route.converters, values):
+            if convert is None:
+                view_args[name] = value
+            else:
+                try:
+                    view_args[name] = convert(value)
+                except ValidationError:
+                    if allowed:
+                        raise MethodNotAllowed(valid_methods=list(allowed)) from None
+                    raise NotFound() from None
+        if route.defaults:
+            view_args.update(route.defaults)
+        if route.veto is not None and route.veto(view_args, method):
+            return None
+        return route.target, view_args
+
+
+def _search(
+    node: _Node,
+    parts: list[str],
+    index: int,
+    values: tuple[str, ...],
+    method: str,
+    allowed: set[str],
+) -> tuple[Route, tuple[str, ...]] | None:
+    """Depth-first search from ``node`` for ``parts[index:]``.
+
+    Adds the methods of routes that matched the path but not the method to
+    ``allowed``; raises ``_SlashRequired`` for a strict trailing-slash redirect.
+    """
+    if index == len(parts):
+        for route in node.routes:
+            methods = route.methods
+            if methods is not None and method not in methods:
+                allowed.update(methods)
+            else:
+                return route, values
+        slash = node.static.get("")
+        if slash is not None:
+            for route in slash.routes:
+                if route.methods is None or method in route.methods:
+                    if route.strict_slashes:
+                        raise _SlashRequired()
+                    return route, values
+        return None
+
+    part = parts[index]
+    child = node.static.get(part)
+    if child is not None:
+        found = _search(child, parts, index + 1, values, method, allowed)
+        if found is not None:
+            return found
+
+    for edge in node.dynamic:
+        kind = edge.kind
+        if kind == KIND_NONEMPTY:
+            if not part:
+                continue
+            found = _search(edge.node, parts, index + 1, values + (part,), method, allowed)
+        elif kind == KIND_DECIMAL:
+            if not part.isdecimal():
+                continue
+            found = _search(edge.node, parts, index + 1, values + (part,), method, allowed)
+        else:
+            if edge.final:
+                m = edge.match("/".join(parts[index:]))
+                rest: list[str] = parts
+                next_index = len(parts)
+            else:
+                m = edge.match(part)
+                rest = parts
+                next_index = index + 1
+            if m is None:
+                continue
+            if edge.suffixed and m.group(edge.last) == "/":
+                rest = [""]
+                next_index = 0
+            groups = tuple(m.group(name) for name in edge.groups)
+            found = _search(edge.node, rest, next_index, values + groups, method, allowed)
+        if found is not None:
+            return found
+
+    if index == len(parts) - 1 and part == "":
+        for route in node.routes:
+            if route.strict_slashes:
+                continue
+            methods = route.methods
+            if methods is not None and method not in methods:
+                allowed.update(methods)
+            else:
+                return route, values
+    return None

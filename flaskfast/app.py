@@ -1,0 +1,798 @@
+"""The WSGI application: :class:`Flask`.
+
+Request handling is one overridable method per step, as in Flask::
+
+    wsgi_app -> full_dispatch_request -> preprocess_request -> dispatch_request
+             -> finalize_request (make_response, process_response)
+
+Speed comes from each step doing less, not from skipping steps: contexts
+bind without building a URL adapter, routing goes through the compiled trie,
+the default cookie session is opened only when used, signals without
+receivers cost one attribute check, and a text view result goes to
+``start_response`` without werkzeug's generic response pipeline.  Every fast
+path is taken only when the step it replaces is not overridden, decided once
+per class.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import os
+import sys
+import typing as t
+import weakref
+from datetime import timedelta
+from inspect import iscoroutinefunction
+from itertools import chain
+from types import TracebackType
+from urllib.parse import quote as _url_quote
+
+import click
+from werkzeug.datastructures import Headers
+from werkzeug.datastructures import ImmutableDict
+from werkzeug.exceptions import BadRequestKeyError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+from werkzeug.routing import BuildError
+from werkzeug.routing import MapAdapter
+from werkzeug.routing import RequestRedirect
+from werkzeug.routing import RoutingException
+from werkzeug.routing import Rule
+from werkzeug.serving import is_running_from_reloader
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import cli
+from . import typing as ft
+from ._speedups import response as _response_kernel
+from .ctx import AppContext
+from .ctx import RequestContext
+from .globals import _cv_app
+from .globals import _cv_request
+from .globals import current_app
+from .globals import g
+from .globals import request
+from .globals import request_ctx
+from .globals import session
+from .helpers import get_debug_flag
+from .helpers import get_flashed_messages
+from .helpers import get_load_dotenv
+from .helpers import send_from_directory
+from .sansio.app import App
+from .sansio.scaffold import _sentinel
+from .sessions import SecureCookieSessionInterface
+from .sessions import SessionInterface
+from .signals import appcontext_tearing_down
+from .signals import got_request_exception
+from .signals import request_finished
+from .signals import request_started
+from .signals import request_tearing_down
+from .templating import Environment
+from .wrappers import Request
+from .wrappers import Response
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .testing import FlaskClient
+    from .testing import FlaskCliRunner
+    from .typing import HeadersValue
+
+T_shell_context_processor = t.TypeVar(
+    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
+)
+T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
+T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+_NO_BLUEPRINT: tuple[None] = (None,)
+
+
+class Flask(App):
+    """A WSGI application: create one, register views and hooks on it, and
+    serve it with any WSGI server (or :meth:`run` for development).
+
+    ``import_name`` is the name of the application's module or package
+    (usually ``__name__``); it locates resources, templates and the instance
+    folder.  The other arguments match :class:`flask.Flask`.
+    """
+
+    default_config = ImmutableDict(
+        {
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "TRUSTED_HOSTS": None,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_FORM_PARTS": 1_000,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+            "PROVIDE_AUTOMATIC_OPTIONS": True,
+        }
+    )
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+
+    # PERF: decided once per class: whether create_url_adapter and
+    # ensure_sync are the stock ones, which enables the lazy URL adapter and
+    # the per-function ensure_sync cache (bench: every scenario).
+    _default_url_adapter: t.ClassVar[bool] = True
+    _default_ensure_sync: t.ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._default_url_adapter = cls.create_url_adapter is Flask.create_url_adapter
+        cls._default_ensure_sync = cls.ensure_sync is Flask.ensure_sync
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_url_path=static_url_path,
+            static_folder=static_folder,
+            static_host=static_host,
+            host_matching=host_matching,
+            subdomain_matching=subdomain_matching,
+            template_folder=template_folder,
+            instance_path=instance_path,
+            instance_relative_config=instance_relative_config,
+            root_path=root_path,
+        )
+        self._sync_cache: dict[t.Any, t.Callable[..., t.Any]] = {}
+
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise AssertionError(
+                    "Invalid static_host/host_matching combination: pass"
+                    " static_host exactly when host_matching is enabled."
+                )
+            self_ref = weakref.ref(self)
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
+            )
+
+    # -- resources -----------------------------------------------------
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Cache max age, in seconds, for files sent by ``send_file``:
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (``None`` means conditional requests
+        only)."""
+        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return value  # type: ignore[no-any-return]
+
+    def send_static_file(self, filename: str) -> Response:
+        """Serve ``filename`` from :attr:`static_folder` (the ``static`` view)."""
+        if not self.has_static_folder:
+            raise RuntimeError("'static_folder' must be set to serve static files.")
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(
+            t.cast(str, self.static_folder), filename, max_age=max_age
+        )
+
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> t.IO[t.AnyStr]:
+        """Open ``resource``, relative to :attr:`root_path`, for reading."""
+        if mode not in {"r", "rt", "rb"}:
+            raise ValueError(
+                f"Resources can only be opened for reading; got mode {mode!r}."
+            )
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)  # type: ignore[return-value]
+        return open(path, mode, encoding=encoding)  # type: ignore[return-value]
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO[t.AnyStr]:
+        """Open ``resource``, relative to :attr:`instance_path`; unlike
+        :meth:`open_resource` it may be opened for writing."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    # -- templates -----------------------------------------------------
+
+    def create_jinja_environment(self) -> Environment:
+        """Create :attr:`jinja_env` from :attr:`jinja_options`, with
+        ``url_for``, ``get_flashed_messages``, ``config``, ``request``,
+        ``session`` and ``g`` as globals."""
+        options = dict(self.jinja_options)
+        if "autoescape" not in options:
+            options["autoescape"] = self.select_jinja_autoescape
+        if "auto_reload" not in options:
+            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
+            if auto_reload is None:
+                auto_reload = self.debug
+            options["auto_reload"] = auto_reload
+        rv = self.jinja_environment(self, **options)
+        rv.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        rv.policies["json.dumps_function"] = self.json.dumps
+        return rv
+
+    def update_template_context(self, context: dict[str, t.Any]) -> None:
+        """Add the context processors' values to ``context``; values the
+        caller passed win over injected ones."""
+        names: t.Iterable[str | None] = _NO_BLUEPRINT
+        ctx = _cv_request.get(None)
+        if ctx is not None:
+            blueprints = ctx.request.blueprints
+            if blueprints:
+                names = chain(names, reversed(blueprints))
+        original = context.copy()
+        processors = self.template_context_processors
+        for name in names:
+            if name in processors:
+                for func in processors[name]:
+                    context.update(self.ensure_sync(func)())
+        context.update(original)
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """Names available in ``flask shell``: ``app``, ``g`` and those of
+        the shell context processors."""
+        rv = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            rv.update(processor())
+        return rv
+
+    # -- development server and testing ------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the application with werkzeug's development server.  Not
+        for production.  Extra ``options`` go to
+        :func:`werkzeug.serving.run_simple`."""
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            if not is_running_from_reloader():
+                click.secho(
+                    " * Ignoring a call to 'app.run()' that would block the"
+                    " current 'flask' CLI command.\n   Only call 'app.run()' in"
+                    " an 'if __name__ == \"__main__\"' guard.",
+                    fg="red",
+                )
+            return
+
+        if get_load_dotenv(load_dotenv):
+            cli.load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        if not host:
+            host = sn_host or "127.0.0.1"
+        if port or port == 0:
+            port = int(port)
+        elif sn_port:
+            port = int(sn_port)
+        else:
+            port = 5000
+
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+        cli.show_server_banner(self.debug, self.name)
+
+        from werkzeug.serving import run_simple
+
+        try:
+            run_simple(t.cast(str, host), port, self, **options)
+        finally:
+            # Allow setup methods again after the server was stopped, e.g.
+            # by the reloader in a shell.
+            self._got_first_request = False
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
+        """A test client for this app (``test_client_class`` or
+        :class:`~flaskfast.testing.FlaskClient`)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import FlaskClient as cls
+        return cls(  # type: ignore[no-any-return]
+            self, self.response_class, use_cookies=use_cookies, **kwargs
+        )
+
+    def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
+        """A CLI runner for this app's commands (``test_cli_runner_class``
+        or :class:`~flaskfast.testing.FlaskCliRunner`)."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import FlaskCliRunner as cls
+        return cls(self, **kwargs)  # type: ignore[no-any-return]
+
+    # -- errors ------------------------------------------------------------
+
+    def handle_http_exception(
+        self, e: HTTPException
+    ) -> HTTPException | ft.ResponseReturnValue:
+        """Call the error handler registered for an HTTP exception, or
+        return the exception itself to be used as the response."""
+        if e.code is None:
+            return e
+        if isinstance(e, RoutingException):
+            return e
+        handler = self._find_error_handler(e, _blueprints())
+        if handler is None:
+            return e
+        return self._call_sync(handler, e)
+
+    def handle_user_exception(
+        self, e: Exception
+    ) -> HTTPException | ft.ResponseReturnValue:
+        """Handle an exception raised while dispatching: HTTP exceptions go
+        to :meth:`handle_http_exception`, others to their registered
+        handler, or are re-raised when there is none."""
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, _blueprints())
+        if handler is None:
+            raise
+        return self._call_sync(handler, e)
+
+    def handle_exception(self, e: Exception) -> Response:
+        """Handle an exception no handler dealt with: send
+        ``got_request_exception``, re-raise it when exceptions propagate
+        (testing or debug), otherwise log it and answer 500."""
+        exc_info = sys.exc_info()
+        if got_request_exception.receivers:
+            got_request_exception.send(
+                self, _async_wrapper=self.ensure_sync, exception=e
+            )
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            if exc_info[1] is e:
+                raise
+            raise e
+
+        self.log_exception(exc_info)
+        server_error: InternalServerError | ft.ResponseReturnValue
+        server_error = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, _blueprints())
+        if handler is not None:
+            server_error = self._call_sync(handler, server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled exception on :attr:`logger` at ERROR level."""
+        self.logger.error(
+            f"Exception on {request.path} [{request.method}]", exc_info=exc_info
+        )
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the routing exception of ``request``; in debug mode a
+        redirect that would drop a form body becomes an explanatory error."""
+        exc = request.routing_exception
+        if (
+            not self.debug
+            or not isinstance(exc, RequestRedirect)
+            or exc.code in {307, 308}
+            or request.method in {"GET", "HEAD", "OPTIONS"}
+        ):
+            raise exc  # type: ignore[misc]
+
+        from .debughelpers import FormDataRoutingRedirect
+
+        raise FormDataRoutingRedirect(request)
+
+    # -- dispatching -------------------------------------------------------
+
+    def dispatch_request(self) -> ft.ResponseReturnValue:
+        """Call the view function of the matched rule with its arguments
+        (or answer an automatic OPTIONS request, or raise the routing
+        error)."""
+        req = _cv_request.get().request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule: Rule = req.url_rule  # type: ignore[assignment]
+        if (
+            getattr(rule, "provide_automatic_options", False)
+            and req.method == "OPTIONS"
+        ):
+            return self.make_default_options_response()
+        view_args: dict[str, t.Any] = req.view_args  # type: ignore[assignment]
+        return self._sync(self.view_functions[rule.endpoint])(**view_args)  # type: ignore[no-any-return]
+
+    def full_dispatch_request(self) -> Response:
+        """Run the before-request functions and the view (or the error
+        handlers), then finalize the result into a response."""
+        self._got_first_request = True
+        try:
+            if request_started.receivers:
+                request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def finalize_request(
+        self,
+        rv: ft.ResponseReturnValue | HTTPException,
+        from_error_handler: bool = False,
+    ) -> Response:
+        """Turn a view or handler result into the final response: make it,
+        process it, send ``request_finished``.  With ``from_error_handler``
+        a failure while processing is logged instead of raised."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception(
+                "Request finalizing failed with an error while handling an error"
+            )
+        return response
+
+    def make_default_options_response(self) -> Response:
+        """The response to an automatic OPTIONS request: empty, with
+        ``Allow`` listing the URL's methods."""
+        adapter = request_ctx.url_adapter
+        methods = adapter.allowed_methods()  # type: ignore[union-attr]
+        rv = self.response_class()
+        rv.allow.update(methods)
+        return rv
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Return ``func`` callable from synchronous code: coroutine
+        functions are wrapped with :meth:`async_to_sync`."""
+        if iscoroutinefunction(func):
+            return self.async_to_sync(func)
+        return func
+
+    def async_to_sync(
+        self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> t.Callable[..., t.Any]:
+        """Wrap a coroutine function to run in an event loop (asgiref)."""
+        try:
+            from asgiref.sync import async_to_sync as asgiref_async_to_sync
+        except ImportError:
+            raise RuntimeError(
+                "Install Flask with the 'async' extra in order to use async"
+                " views: async support needs the asgiref package"
+                " (pip install 'flaskfast[async]')."
+            ) from None
+        return asgiref_async_to_sync(func)
+
+    def _sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """:meth:`ensure_sync` for registered functions, cached per function
+        while ``ensure_sync`` is the stock one."""
+        # PERF: inspect.iscoroutinefunction costs several calls; registered
+        # functions are few and long-lived (bench: every scenario).
+        if self._default_ensure_sync:
+            try:
+                return self._sync_cache[func]
+            except KeyError:
+                wrapped = self._sync_cache[func] = self.ensure_sync(func)
+                return wrapped
+            except TypeError:  # unhashable callable
+                pass
+        return self.ensure_sync(func)
+
+    def _call_sync(self, func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        return self._sync(func)(*args)
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build the URL of ``endpoint`` with ``values`` as rule arguments
+        (the rest become the query string).  See :func:`flaskfast.url_for`."""
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            blueprint_name = req_ctx.request.blueprint
+            if endpoint[:1] == ".":
+                if blueprint_name is not None:
+                    endpoint = f"{blueprint_name}{endpoint}"
+                else:
+                    endpoint = endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None:
+                url_adapter = app_ctx.url_adapter
+            else:
+                url_adapter = self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without"
+                    " 'SERVER_NAME' configured. Also configure"
+                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
+                )
+            if _external is None:
+                _external = True
+
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(  # type: ignore[union-attr]
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(
+                _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
+            )
+            return self.handle_url_build_error(error, endpoint, values)
+
+        if _anchor is not None:
+            _anchor = _url_quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+            rv = f"{rv}#{_anchor}"
+        return rv
+
+    def make_response(self, rv: ft.ResponseReturnValue) -> Response:
+        """Convert a view's return value into :attr:`response_class`.
+
+        Accepts text (``str``/``bytes``), a ``dict`` or ``list`` (JSON), a
+        generator or iterator, a response object, a WSGI callable, and the
+        tuples ``(body, status)``, ``(body, headers)`` and
+        ``(body, status, headers)``; raises ``TypeError`` otherwise.
+        """
+        return _response_kernel.make_response(self, rv)  # type: ignore[no-any-return]
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Bind :attr:`url_map` to ``request`` (or, outside a request, to
+        ``SERVER_NAME`` if configured) for matching and building URLs."""
+        if request is not None:
+            trusted_hosts = self.config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                request.trusted_hosts = trusted_hosts
+            # Validate the host against TRUSTED_HOSTS now (raises a 400).
+            from werkzeug.wsgi import get_host
+
+            request.host = get_host(request.environ, request.trusted_hosts)  # type: ignore[misc]
+            subdomain = None
+            server_name = self.config["SERVER_NAME"]
+            if self.url_map.host_matching:
+                # The request's own host must be matched, not SERVER_NAME.
+                server_name = None
+            elif not self.subdomain_matching:
+                subdomain = self.url_map.default_subdomain or ""
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=server_name, subdomain=subdomain
+            )
+        if self.config["SERVER_NAME"] is not None:
+            return self.url_map.bind(
+                self.config["SERVER_NAME"],
+                script_name=self.config["APPLICATION_ROOT"],
+                url_scheme=self.config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    def preprocess_request(self) -> ft.ResponseReturnValue | None:
+        """Run the URL value preprocessors, then the before-request
+        functions (app first, then blueprints outermost first); a non-None
+        return value stops the request and becomes the response."""
+        req = _cv_request.get().request
+        blueprints = req.blueprints
+        names: tuple[str | None, ...] = (
+            (None, *reversed(blueprints)) if blueprints else _NO_BLUEPRINT
+        )
+        preprocessors = self.url_value_preprocessors
+        if preprocessors:
+            for name in names:
+                if name in preprocessors:
+                    for url_func in preprocessors[name]:
+                        url_func(req.endpoint, req.view_args)
+        before = self.before_request_funcs
+        if before:
+            for name in names:
+                if name in before:
+                    for before_func in before[name]:
+                        rv = self._sync(before_func)()
+                        if rv is not None:
+                            return rv  # type: ignore[no-any-return]
+        return None
+
+    def process_response(self, response: Response) -> Response:
+        """Run the ``after_this_request`` functions, then the after-request
+        functions (blueprints innermost first, then the app, each in reverse
+        registration order), then save the session."""
+        ctx = _cv_request.get()
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        after = self.after_request_funcs
+        if after:
+            for name in chain(ctx.request.blueprints, _NO_BLUEPRINT):
+                if name in after:
+                    for func in reversed(after[name]):
+                        response = self._sync(func)(response)
+
+        interface = self.session_interface
+        sess = ctx._session_obj
+        if sess is None:
+            # PERF: the stock cookie session is opened lazily; if nothing
+            # touched it and no cookie came in, saving it would do nothing
+            # (bench: every scenario without a session).
+            if "HTTP_COOKIE" not in ctx.request.environ:
+                return response
+            sess = ctx._open_session()
+        if not interface.is_null_session(sess):
+            interface.save_session(self, sess, response)
+        return response
+
+    def _lazy_session(self) -> bool:
+        """Whether the session may be opened on first use: true for the
+        stock cookie session interface, whose opening has no side effects."""
+        return type(self.session_interface) is SecureCookieSessionInterface
+
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the teardown-request functions (blueprints innermost first,
+        then the app, each in reverse order) and send
+        ``request_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        teardown = self.teardown_request_funcs
+        if teardown:
+            for name in chain(_blueprints(), _NO_BLUEPRINT):
+                if name in teardown:
+                    for func in reversed(teardown[name]):
+                        self._sync(func)(exc)
+        if request_tearing_down.receivers:
+            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the teardown-appcontext functions in reverse order and send
+        ``appcontext_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            self._sync(func)(exc)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def app_context(self) -> AppContext:
+        """A new application context for this app (use with ``with``)."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """A new request context for the WSGI ``environ``."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """A request context for a request built from the arguments of
+        :class:`~flaskfast.testing.EnvironBuilder`."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def wsgi_app(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI application: push a request context, dispatch, and
+        return the response; the context is popped (running teardown
+        functions) whatever happens."""
+        ctx = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:  # noqa: E722
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            if "werkzeug.debug.preserve_context" in environ:
+                environ["werkzeug.debug.preserve_context"](_cv_app.get())
+                environ["werkzeug.debug.preserve_context"](_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """Serve a request: calls :meth:`wsgi_app`, so middleware can wrap
+        that while keeping the app object."""
+        return self.wsgi_app(environ, start_response)
+
+
+def _blueprints() -> list[str]:
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return []
+    return ctx.request.blueprints

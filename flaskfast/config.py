@@ -1,0 +1,237 @@
+"""Application configuration: a ``dict`` with loaders.
+
+:class:`Config` holds the app's settings. Only UPPERCASE keys are taken from
+objects, files and mappings, so helper names and imports in a settings module
+stay out of the config. :class:`ConfigAttribute` mirrors one config key as an
+attribute of the app (``app.testing`` <-> ``app.config["TESTING"]``).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import types
+import typing as t
+
+from werkzeug.utils import import_string
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    import typing_extensions as te
+
+    from .sansio.app import App
+
+T = t.TypeVar("T")
+
+# errno values that ``silent=True`` turns into "return False".
+_MISSING_FILE_ERRNOS = frozenset((errno.ENOENT, errno.EISDIR, errno.ENOTDIR))
+
+
+class ConfigAttribute(t.Generic[T]):
+    """Descriptor exposing ``obj.config[name]`` as an attribute.
+
+    ``get_converter``, when given, is applied to the stored value on every
+    read (for example ``_make_timedelta`` for the session lifetime). Writes
+    store the value unchanged.
+    """
+
+    def __init__(
+        self, name: str, get_converter: t.Callable[[t.Any], T] | None = None
+    ) -> None:
+        self.__name__ = name
+        self.get_converter = get_converter
+
+    @t.overload
+    def __get__(self, obj: None, owner: type[t.Any] | None = None) -> te.Self: ...
+
+    @t.overload
+    def __get__(self, obj: App, owner: type[App] | None = None) -> T: ...
+
+    def __get__(self, obj: App | None, owner: type[App] | None = None) -> T | te.Self:
+        if obj is None:
+            return self
+        value = obj.config[self.__name__]
+        converter = self.get_converter
+        if converter is not None:
+            return converter(value)
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: App, value: t.Any) -> None:
+        obj.config[self.__name__] = value
+
+
+def _reraise_load_error(exc: OSError, silent: bool) -> bool:
+    """Return False for a missing file when silent, else re-raise annotated."""
+    if silent and exc.errno in _MISSING_FILE_ERRNOS:
+        return False
+    exc.strerror = f"Unable to load configuration file ({exc.strerror})"
+    raise exc
+
+
+class Config(dict):  # type: ignore[type-arg]
+    """A dict of settings with helpers to fill it from several sources.
+
+    ``root_path`` is the directory relative file names are resolved against
+    (the app's ``root_path``, or ``instance_path`` when the app was created
+    with ``instance_relative_config=True``). ``defaults`` seeds the dict.
+    """
+
+    def __init__(
+        self,
+        root_path: str | os.PathLike[str],
+        defaults: dict[str, t.Any] | None = None,
+    ) -> None:
+        super().__init__(defaults or {})
+        self.root_path = root_path
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """Load the Python file named by environment variable ``variable_name``.
+
+        Raises :class:`RuntimeError` if the variable is unset or empty, unless
+        ``silent`` (then returns False). See :meth:`from_pyfile`.
+        """
+        filename = os.environ.get(variable_name)
+        if not filename:
+            if silent:
+                return False
+            raise RuntimeError(
+                f"The environment variable {variable_name!r} is not set and as"
+                " such configuration could not be loaded. Set this variable to"
+                " the path of a configuration file."
+            )
+        return self.from_pyfile(filename, silent=silent)
+
+    def from_prefixed_env(
+        self, prefix: str = "FLASK", *, loads: t.Callable[[str], t.Any] = json.loads
+    ) -> bool:
+        """Load every ``{prefix}_*`` environment variable, prefix stripped.
+
+        Each value is passed through ``loads`` (JSON by default) and kept as a
+        plain string if that fails. ``__`` in a key walks into nested dicts,
+        creating them as needed: ``FLASK_DB__HOST`` sets
+        ``config["DB"]["HOST"]``. Variables are applied in sorted name order.
+        Always returns True.
+        """
+        head = f"{prefix}_"
+        cut = len(head)
+        environ = os.environ
+
+        for env_key in sorted(environ):
+            if not env_key.startswith(head):
+                continue
+            raw = environ[env_key]
+            try:
+                value = loads(raw)
+            except Exception:
+                # Not valid for the loader: keep the raw string.
+                value = raw
+
+            key = env_key[cut:]
+            if "__" not in key:
+                self[key] = value
+                continue
+
+            *path, leaf = key.split("__")
+            target: t.Any = self
+            for part in path:
+                if part not in target:
+                    target[part] = {}
+                target = target[part]
+            target[leaf] = value
+
+        return True
+
+    def from_pyfile(
+        self, filename: str | os.PathLike[str], silent: bool = False
+    ) -> bool:
+        """Execute a Python file and load its UPPERCASE globals.
+
+        A relative ``filename`` is resolved against :attr:`root_path`. The file
+        is compiled from bytes so a ``coding:`` declaration is honoured.
+        Returns True on success; with ``silent=True`` a missing file returns
+        False instead of raising.
+        """
+        path = os.path.join(self.root_path, filename)
+        namespace = types.ModuleType("config")
+        namespace.__file__ = path
+        try:
+            # An OSError raised by the file's own code is reported the same
+            # way as a missing file, so the exec stays inside the try.
+            with open(path, mode="rb") as fh:
+                exec(compile(fh.read(), path, "exec"), namespace.__dict__)
+        except OSError as exc:
+            return _reraise_load_error(exc, silent)
+        self.from_object(namespace)
+        return True
+
+    def from_object(self, obj: object | str) -> None:
+        """Copy the UPPERCASE attributes of ``obj`` (inherited ones included).
+
+        ``obj`` may be a module, class or instance, or an import string such as
+        ``"myapp.settings.Production"``.
+        """
+        if isinstance(obj, str):
+            obj = import_string(obj)
+        for name in dir(obj):
+            if name.isupper():
+                self[name] = getattr(obj, name)
+
+    def from_file(
+        self,
+        filename: str | os.PathLike[str],
+        load: t.Callable[[t.IO[t.Any]], t.Mapping[str, t.Any]],
+        silent: bool = False,
+        text: bool = True,
+    ) -> bool:
+        """Load a data file with ``load`` (e.g. ``json.load``, ``tomllib.load``).
+
+        The file is opened in text mode, or binary when ``text=False``; the
+        mapping ``load`` returns goes through :meth:`from_mapping`. Missing
+        files behave as in :meth:`from_pyfile`.
+        """
+        path = os.path.join(self.root_path, filename)
+        try:
+            with open(path, "r" if text else "rb") as fh:
+                data = load(fh)
+        except OSError as exc:
+            return _reraise_load_error(exc, silent)
+        return self.from_mapping(data)
+
+    def from_mapping(
+        self, mapping: t.Mapping[str, t.Any] | None = None, **kwargs: t.Any
+    ) -> bool:
+        """Update from a mapping (or pairs) and keywords, UPPERCASE keys only.
+
+        Always returns True.
+        """
+        merged: dict[str, t.Any] = {}
+        if mapping is not None:
+            merged.update(mapping)
+        merged.update(kwargs)
+        for key, value in merged.items():
+            if key.isupper():
+                self[key] = value
+        return True
+
+    def get_namespace(
+        self, namespace: str, lowercase: bool = True, trim_namespace: bool = True
+    ) -> dict[str, t.Any]:
+        """Return the entries whose key starts with ``namespace``.
+
+        ``trim_namespace`` drops the prefix from the returned keys and
+        ``lowercase`` lower-cases them, which makes the result convenient as
+        keyword arguments (``Client(**config.get_namespace("CLIENT_"))``).
+        """
+        cut = len(namespace) if trim_namespace else 0
+        found: dict[str, t.Any] = {}
+        for key, value in self.items():
+            if not key.startswith(namespace):
+                continue
+            name = key[cut:]
+            if lowercase:
+                name = name.lower()
+            found[name] = value
+        return found
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {dict.__repr__(self)}>"

@@ -1,0 +1,353 @@
+"""Application and request contexts.
+
+An :class:`AppContext` makes ``current_app`` and ``g`` available; a
+:class:`RequestContext` adds ``request`` and ``session``.  Both are context
+managers, may be pushed more than once, and are bound per thread and per
+asyncio task through the context variables in :mod:`flaskfast.globals`.
+
+The request context does as little as it can up front: the URL adapter is
+built when something asks for it, and the default cookie session is opened
+when it is first touched (or at the end of the request if a cookie came in).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import typing as t
+from functools import update_wrapper
+from types import TracebackType
+
+from werkzeug.exceptions import HTTPException
+
+from . import typing as ft
+from ._speedups import context as _kernel
+from .globals import _cv_app
+from .globals import _cv_request
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import MapAdapter
+
+    from .app import Flask
+    from .sessions import SessionMixin
+    from .wrappers import Request
+
+_sentinel: t.Any = _kernel.SENTINEL
+
+
+class _AppCtxGlobals:
+    """The ``g`` namespace: a plain object for storing data during an
+    application context, with a few dict-like helpers."""
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str, default: t.Any | None = None) -> t.Any:
+        """The attribute ``name``, or ``default`` when it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
+        """Remove and return ``name``; ``KeyError`` unless ``default`` is given."""
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: t.Any = None) -> t.Any:
+        """Return ``name``, setting it to ``default`` first when it is unset."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return f"<flask.g of '{ctx.app.name}'>"
+        return object.__repr__(self)
+
+
+def after_this_request(
+    f: ft.AfterRequestCallable[t.Any],
+) -> ft.AfterRequestCallable[t.Any]:
+    """Register ``f`` to run on this request's response, before the
+    ``after_request`` functions.  Only valid while a request is active."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'after_this_request' needs an active request context; call it"
+            " from a view function or a before_request function."
+        )
+    ctx._after_request_functions.append(f)
+    return f
+
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def copy_current_request_context(f: F) -> F:
+    """Wrap ``f`` so that it runs inside a copy of the current request
+    context, e.g. in a background thread or greenlet started by a view."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'copy_current_request_context' needs an active request context;"
+            " call it from a view function."
+        )
+    ctx = ctx.copy()
+
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with ctx:
+            return ctx.app.ensure_sync(f)(*args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def has_request_context() -> bool:
+    """Whether a request context is active (``request`` can be used)."""
+    return _cv_request.get(None) is not None
+
+
+def has_app_context() -> bool:
+    """Whether an application context is active (``current_app`` can be used)."""
+    return _cv_app.get(None) is not None
+
+
+def _default_adapter_factory(app: Flask) -> bool:
+    from .app import Flask as _Flask
+
+    return type(app).create_url_adapter is _Flask.create_url_adapter
+
+
+class AppContext:
+    """Binds an application to the current thread or task; ``current_app``
+    and ``g`` refer to it while it is pushed."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        # PERF: the adapter for building URLs outside requests is only needed
+        # by url_for; with the stock create_url_adapter it is built on first
+        # use (bench: every scenario pushes an app context).
+        if not app._default_url_adapter:
+            self.url_adapter = app.create_url_adapter(None)
+        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._cv_tokens: list[contextvars.Token[AppContext]] = []
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        try:
+            return self.__dict__["url_adapter"]  # type: ignore[no-any-return]
+        except KeyError:
+            adapter = self.__dict__["url_adapter"] = self.app.create_url_adapter(None)
+            return adapter  # type: ignore[no-any-return]
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self.__dict__["url_adapter"] = value
+
+    def push(self) -> None:
+        """Make this the active application context."""
+        _kernel.app_push(self)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Deactivate this context; the outermost pop runs the app's
+        ``teardown_appcontext`` functions with ``exc``."""
+        _kernel.app_pop(self, exc)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class RequestContext:
+    """Holds everything about one request: the request object, the URL
+    adapter, the session and the flashed messages.  Pushed by
+    :meth:`Flask.wsgi_app` around handling the request."""
+
+    def __init__(
+        self,
+        app: Flask,
+        environ: WSGIEnvironment,
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ)
+        request.json_module = app.json
+        self.request: Request = request
+        if not app._default_url_adapter:
+            self._build_url_adapter()
+        self.flashes: list[tuple[str, str]] | None = None
+        self._session_obj: SessionMixin | None = session
+        self._after_request_functions: list[ft.AfterRequestCallable[t.Any]] = []
+        self._cv_tokens: list[
+            tuple[contextvars.Token[RequestContext], AppContext | None]
+        ] = []
+
+    def _build_url_adapter(self) -> MapAdapter | None:
+        adapter = None
+        try:
+            adapter = self.app.create_url_adapter(self.request)
+        except HTTPException as e:
+            self.request.routing_exception = e
+        self.__dict__["url_adapter"] = adapter
+        return adapter
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The URL adapter bound to this request (built on first use)."""
+        try:
+            return self.__dict__["url_adapter"]  # type: ignore[no-any-return]
+        except KeyError:
+            return self._build_url_adapter()
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self.__dict__["url_adapter"] = value
+
+    def copy(self) -> RequestContext:
+        """A new context for the same request object and session, for use
+        in another thread or greenlet."""
+        return self.__class__(
+            self.app,
+            environ=self.request.environ,
+            request=self.request,
+            session=self._session_obj,
+        )
+
+    def match_request(self) -> None:
+        """Match the request against the URL map, storing the rule and view
+        arguments on the request, or the routing exception."""
+        try:
+            result = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            self.request.url_rule, self.request.view_args = result  # type: ignore[assignment]
+        except HTTPException as e:
+            self.request.routing_exception = e
+
+    def _fast_match(self) -> bool:
+        """Match through the compiled router; False when it cannot decide."""
+        environ = self.request.environ
+        path = environ.get("PATH_INFO")
+        if not path:
+            return False
+        try:
+            path_info = path.encode("latin1").decode(errors="replace")
+        except UnicodeError:
+            self.request.routing_exception = _bad_path()
+            return True
+        try:
+            result = self.app.url_map.fast_match(
+                path_info, str(environ.get("REQUEST_METHOD", "GET")).upper()
+            )
+        except HTTPException as e:
+            self.request.routing_exception = e
+            return True
+        if result is None:
+            return False
+        self.request.url_rule, self.request.view_args = result
+        return True
+
+    @property
+    def _session(self) -> SessionMixin | None:
+        """The session, opened on first use.  ``None`` only before the
+        context was pushed."""
+        session = self._session_obj
+        if session is None and self._cv_tokens:
+            session = self._open_session()
+        return session
+
+    @_session.setter
+    def _session(self, value: SessionMixin | None) -> None:
+        self._session_obj = value
+
+    def _open_session(self) -> SessionMixin:
+        app = self.app
+        interface = app.session_interface
+        session = interface.open_session(app, self.request)
+        if session is None:
+            session = interface.make_null_session(app)
+        self._session_obj = session
+        return session
+
+    @property
+    def session(self) -> SessionMixin:
+        """The session of this request; reading it marks it accessed."""
+        session = self._session
+        if session is None:
+            raise AssertionError("The session has not yet been opened.")
+        session.accessed = True
+        return session
+
+    def push(self) -> None:
+        """Make this the active request context (pushing an app context
+        first if needed), open the session and match the URL."""
+        _kernel.request_push(self)
+        app = self.app
+        if self._session_obj is None and not app._lazy_session():
+            self._open_session()
+        # PERF: with the stock adapter factory and matcher, routing goes
+        # through the compiled trie without binding a MapAdapter
+        # (bench: every scenario).
+        if app._default_url_adapter and type(self)._default_matcher:
+            if app.config["TRUSTED_HOSTS"] is None and self._fast_match():
+                return
+        if self.url_adapter is not None:
+            self.match_request()
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Deactivate this context; the outermost pop runs the request
+        teardown functions with ``exc`` and closes the request."""
+        _kernel.request_pop(self, exc)
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._default_matcher = cls.match_request is RequestContext.match_request
+
+    _default_matcher: t.ClassVar[bool] = True
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.request.url!r}"
+            f" [{self.request.method}] of {self.app.name}>"
+        )
+
+
+def _bad_path() -> HTTPException:
+    from werkzeug.exceptions import BadRequest
+
+    return BadRequest("The request path is not valid.")

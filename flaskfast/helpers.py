@@ -1,0 +1,335 @@
+"""Helpers usable from views: responses, URLs, flashing, files, streaming.
+
+Most helpers delegate to the current application (``current_app.url_for``,
+``current_app.redirect``, ``current_app.aborter`` ...) so that an app
+subclass can change their behaviour in one place.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import typing as t
+from datetime import datetime
+from functools import cache as cache
+from functools import update_wrapper as update_wrapper
+
+import werkzeug.utils
+from werkzeug.exceptions import abort as _wz_abort
+from werkzeug.utils import redirect as _wz_redirect
+from werkzeug.wrappers import Response as BaseResponse
+
+from .globals import _cv_app
+from .globals import _cv_request
+from .globals import current_app as current_app
+from .globals import request as request
+from .globals import request_ctx as request_ctx
+from .globals import session as session
+from .signals import message_flashed as message_flashed
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .wrappers import Response
+
+_FALSE_WORDS = frozenset(("0", "false", "no"))
+
+
+def get_debug_flag() -> bool:
+    """True when the ``FLASK_DEBUG`` environment variable asks for debug
+    mode (any non-empty value other than ``0``, ``false`` or ``no``).
+    """
+    value = os.environ.get("FLASK_DEBUG")
+    return bool(value) and value.lower() not in _FALSE_WORDS  # type: ignore[union-attr]
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Whether ``.env``/``.flaskenv`` files should be loaded.
+
+    ``FLASK_SKIP_DOTENV`` set to anything but ``0``, ``false`` or ``no``
+    disables loading; when it is unset or empty, ``default`` is returned.
+    """
+    value = os.environ.get("FLASK_SKIP_DOTENV")
+    if not value:
+        return default
+    return value.lower() in _FALSE_WORDS
+
+
+_NO_STREAM_CONTEXT = (
+    "'stream_with_context' can only be used when a request context is active,"
+    " such as in a view function."
+)
+
+
+def stream_with_context(
+    generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
+) -> t.Iterator[t.AnyStr] | t.Callable[[t.Iterator[t.AnyStr]], t.Iterator[t.AnyStr]]:
+    """Keep the current app and request contexts available while a streamed
+    response body is produced.
+
+    Pass an iterator (usually a generator) and get back a generator that
+    pushes the captured contexts again while it runs, so ``request``,
+    ``session`` and ``g`` work inside it even though the view has already
+    returned.  Used as a decorator on a generator function, it wraps every
+    generator that function returns.
+
+    Raises :class:`RuntimeError` when no request context is active.
+    """
+    try:
+        gen = iter(generator_or_function)  # type: ignore[arg-type]
+    except TypeError:
+        func = t.cast("t.Callable[..., t.Iterator[t.AnyStr]]", generator_or_function)
+
+        def wrap_result(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return stream_with_context(func(*args, **kwargs))
+
+        return update_wrapper(wrap_result, func)  # type: ignore[return-value]
+
+    req_ctx = _cv_request.get(None)
+    if req_ctx is None:
+        raise RuntimeError(_NO_STREAM_CONTEXT)
+    app_ctx = _cv_app.get()
+
+    def run() -> t.Iterator[t.AnyStr]:
+        try:
+            # Parked here until the server starts iterating.  If the
+            # response is closed before that, the ``finally`` still closes
+            # the wrapped iterator.
+            yield None  # type: ignore[misc]
+            # Contexts are pushed by whoever iterates (possibly another
+            # thread), and popped there too.
+            with app_ctx, req_ctx:
+                yield from gen
+        finally:
+            close = getattr(gen, "close", None)
+            if close is not None:
+                close()
+
+    stream = run()
+    next(stream)
+    return stream
+
+
+def make_response(*args: t.Any) -> Response:
+    """Turn a view-style return value into a response object.
+
+    No arguments gives an empty ``app.response_class()``; one argument is
+    converted on its own; several are treated as a ``(body, status,
+    headers)`` tuple.  Conversion is done by ``current_app.make_response``.
+    """
+    if not args:
+        return current_app.response_class()  # type: ignore[return-value]
+    if len(args) == 1:
+        return current_app.make_response(args[0])
+    return current_app.make_response(args)
+
+
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: t.Any,
+) -> str:
+    """Build the URL for ``endpoint`` with the current app's URL map.
+
+    See :meth:`Flask.url_for` for the meaning of the arguments.
+    """
+    return current_app.url_for(
+        endpoint,
+        _anchor=_anchor,
+        _method=_method,
+        _scheme=_scheme,
+        _external=_external,
+        **values,
+    )
+
+
+def redirect(
+    location: str, code: int = 302, Response: type[BaseResponse] | None = None
+) -> BaseResponse:
+    """Return a redirect response to ``location``.
+
+    Inside an app context this is ``current_app.redirect(location, code)``;
+    outside one, Werkzeug's ``redirect`` is used (``Response`` then selects
+    the response class).
+    """
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None:
+        return app_ctx.app.redirect(location, code=code)
+    return _wz_redirect(location, code=code, Response=Response)
+
+
+def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Raise the HTTP exception registered for ``code`` (or raise the given
+    response wrapped in an exception).
+
+    Inside an app context ``current_app.aborter`` is used, so custom codes
+    added to its mapping work; outside one, Werkzeug's ``abort``.
+    """
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None:
+        app_ctx.app.aborter(code, *args, **kwargs)
+    _wz_abort(code, *args, **kwargs)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """Return a macro or variable exported by a template, e.g. call a macro
+    from Python code.
+    """
+    template = current_app.jinja_env.get_template(template_name)
+    return getattr(template.module, attribute)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Store ``message`` in the session so the next request can show it.
+
+    ``category`` is free text; ``"message"``, ``"error"``, ``"info"`` and
+    ``"warning"`` are the usual choices.  Sends ``message_flashed``.
+    """
+    # Reassign (not append in place) so the session sees a write.
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # PERF: skip the signal machinery when nobody listens.
+    if message_flashed.receivers:
+        message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: t.Iterable[str] = ()
+) -> list[str] | list[tuple[str, str]]:
+    """Remove the flashed messages from the session and return them.
+
+    Within one request the same list is returned on every call.  With
+    ``with_categories`` the items are ``(category, message)`` pairs;
+    ``category_filter`` keeps only the listed categories.
+    """
+    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    flashes = getattr(ctx, "flashes", None)
+    if flashes is None:
+        flashes = session.pop("_flashes") if "_flashes" in session else []
+        ctx.flashes = flashes
+    if category_filter:
+        wanted = set(category_filter)
+        flashes = [item for item in flashes if item[0] in wanted]
+    if with_categories:
+        return flashes  # type: ignore[no-any-return]
+    return [item[1] for item in flashes]
+
+
+def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
+    """Fill in the app-derived defaults Werkzeug's send functions need."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if kwargs.get("max_age") is None:
+        kwargs["max_age"] = app.get_send_file_max_age
+    kwargs.update(
+        environ=request.environ,
+        use_x_sendfile=app.config["USE_X_SENDFILE"],
+        response_class=app.response_class,
+        _root_path=app.root_path,
+    )
+    return kwargs
+
+
+def send_file(
+    path_or_file: os.PathLike[t.AnyStr] | str | t.IO[bytes],
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    conditional: bool = True,
+    etag: bool | str = True,
+    last_modified: datetime | int | float | None = None,
+    max_age: None | (int | t.Callable[[str | None], int | None]) = None,
+) -> Response:
+    """Send a file (path relative to the app's root path, or a binary file
+    object) as the response.
+
+    Wraps :func:`werkzeug.utils.send_file`, supplying the request environ,
+    ``USE_X_SENDFILE``, the app's response class and, unless ``max_age`` is
+    given, ``app.get_send_file_max_age`` for caching.
+    """
+    return werkzeug.utils.send_file(  # type: ignore[return-value]
+        **_prepare_send_file_kwargs(
+            path_or_file=path_or_file,
+            mimetype=mimetype,
+            as_attachment=as_attachment,
+            download_name=download_name,
+            conditional=conditional,
+            etag=etag,
+            last_modified=last_modified,
+            max_age=max_age,
+        )
+    )
+
+
+def send_from_directory(
+    directory: os.PathLike[str] | str,
+    path: os.PathLike[str] | str,
+    **kwargs: t.Any,
+) -> Response:
+    """Send ``path`` from inside ``directory``, refusing paths that escape
+    it (404).  Never pass an unchecked user path as ``directory``.
+
+    Other keyword arguments go to :func:`send_file`.
+    """
+    return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
+        directory, path, **_prepare_send_file_kwargs(**kwargs)
+    )
+
+
+def get_root_path(import_name: str) -> str:
+    """Directory containing the module or package ``import_name``.
+
+    Falls back to the current working directory when the module cannot be
+    located (not importable, ``__main__`` run interactively, namespace
+    package).  Avoids importing the module when its location can be found
+    from its import spec.
+    """
+    module = sys.modules.get(import_name)
+    if module is not None:
+        filename = getattr(module, "__file__", None)
+        if filename is not None:
+            return os.path.dirname(os.path.abspath(filename))
+
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        spec = None
+    loader = spec.loader if spec is not None else None
+    if loader is None:
+        return os.getcwd()
+
+    get_filename = getattr(loader, "get_filename", None)
+    if get_filename is not None:
+        filepath = get_filename(import_name)
+    else:
+        # Loader cannot tell where it loads from; import and look.
+        __import__(import_name)
+        filepath = getattr(sys.modules[import_name], "__file__", None)
+        if filepath is None:
+            raise RuntimeError(
+                f"Cannot determine a root path for {import_name!r}: its loader"
+                " gives no file name and the imported module has no __file__"
+                " (for example a namespace package). Pass root_path"
+                " explicitly to the application or blueprint."
+            )
+    return os.path.dirname(os.path.abspath(filepath))
+
+
+@cache
+def _split_blueprint_path(name: str) -> list[str]:
+    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents,
+    innermost first.  Cached; do not mutate the returned list.
+    """
+    # PERF: called several times per request (hooks, error handlers,
+    # template processors) for the same few names; memoised.
+    parts = [name]
+    while "." in name:
+        name = name.rpartition(".")[0]
+        parts.append(name)
+    return parts

@@ -1,0 +1,234 @@
+"""The URL map: werkzeug's ``Map`` plus a fast matcher for the common case.
+
+:class:`Map` behaves exactly like :class:`werkzeug.routing.Map` (binding,
+building, ``iter_rules`` ... are inherited untouched) and adds
+:meth:`Map.fast_match`, which answers a request's path and method from a trie
+compiled out of the map's rules by the router kernel
+(``flaskfast._speedups.router``). The trie is rebuilt lazily, under a lock, the
+first time it is needed after the rules or a matching-relevant setting changed.
+
+Only this module looks at werkzeug's rule internals (the parsed parts and the
+converter instances); the kernel receives plain :class:`Route` descriptions.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from types import ModuleType
+
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import Map as _WerkzeugMap
+from werkzeug.routing import Rule
+from werkzeug.routing import RuleFactory
+
+from ._speedups import router as _kernel
+
+__all__ = ["Map"]
+
+MatchResult = t.Optional[t.Tuple[Rule, t.Dict[str, t.Any]]]
+FastMatch = t.Callable[[str, str], MatchResult]
+
+
+def _never(path_info: str, method: str) -> MatchResult:
+    """The fast path for maps the kernel cannot answer for: always defer."""
+    return None
+
+
+class _Recording(RuleFactory):
+    """Wraps a rule factory and records each rule once werkzeug has added it."""
+
+    def __init__(self, factory: RuleFactory, sink: list[Rule]) -> None:
+        self._factory = factory
+        self._sink = sink
+
+    def get_rules(self, map: _WerkzeugMap) -> t.Iterator[Rule]:
+        for rule in self._factory.get_rules(map):
+            yield rule
+            # Resumed only after werkzeug bound and stored the rule without error,
+            # so the sink holds exactly the matcher's rules, in the matcher's order.
+            self._sink.append(rule)
+
+
+class Map(_WerkzeugMap):
+    """A werkzeug ``Map`` that can also match requests through a compiled trie."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        # Set before werkzeug's __init__: it adds rules and assigns the
+        # settings whose setters below invalidate the compiled router.
+        self._ff_rules: list[Rule] = []
+        self._ff_version = 0
+        self._ff_lock = self.lock_class()
+        self._ff_host_matching = False
+        self._ff_default_subdomain = ""
+        self._ff_redirect_defaults = True
+        super().__init__(*args, **kwargs)
+
+    # -- settings that change how matching works ------------------------------
+
+    def _ff_invalidate(self) -> None:
+        self._ff_version += 1
+        # Drop the installed fast path (see _ff_compile); the class method rebuilds.
+        self.__dict__.pop("fast_match", None)
+
+    @property  # type: ignore[override]
+    def host_matching(self) -> bool:
+        return self._ff_host_matching
+
+    @host_matching.setter
+    def host_matching(self, value: bool) -> None:
+        self._ff_host_matching = value
+        self._ff_invalidate()
+
+    @property  # type: ignore[override]
+    def default_subdomain(self) -> str:
+        return self._ff_default_subdomain
+
+    @default_subdomain.setter
+    def default_subdomain(self, value: str) -> None:
+        self._ff_default_subdomain = value
+        self._ff_invalidate()
+
+    @property  # type: ignore[override]
+    def redirect_defaults(self) -> bool:
+        return self._ff_redirect_defaults
+
+    @redirect_defaults.setter
+    def redirect_defaults(self, value: bool) -> None:
+        self._ff_redirect_defaults = value
+        self._ff_invalidate()
+
+    @property
+    def merge_slashes(self) -> bool:
+        return _WerkzeugMap.merge_slashes.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    @merge_slashes.setter
+    def merge_slashes(self, value: bool) -> None:
+        _WerkzeugMap.merge_slashes.fset(self, value)  # type: ignore[attr-defined]
+        self._ff_invalidate()
+
+    # -- rules ---------------------------------------------------------------
+
+    def add(self, rulefactory: RuleFactory) -> None:
+        """Add a rule or rule factory (werkzeug semantics); the trie rebuilds lazily."""
+        try:
+            super().add(_Recording(rulefactory, self._ff_rules))
+        finally:
+            self._ff_invalidate()
+
+    # -- matching ------------------------------------------------------------
+
+    def fast_match(self, path_info: str, method: str) -> MatchResult:
+        """Match like ``bind_to_environ(environ).match(return_rule=True)``.
+
+        ``path_info`` is the decoded ``PATH_INFO``. Returns ``(rule, view_args)``,
+        raises ``NotFound`` or ``MethodNotAllowed``, or returns ``None`` when the
+        caller must ask werkzeug (redirects, subdomains, hosts, websockets, and
+        other cases the kernel does not decide). The caller must only use this
+        for requests bound with an empty subdomain and without a websocket
+        upgrade (Flask's default: ``subdomain_matching`` off).
+        """
+        return self._ff_compile()(path_info, method)
+
+    def _ff_compile(self) -> FastMatch:
+        with self._ff_lock:
+            installed = self.__dict__.get("fast_match")
+            if installed is not None:
+                return installed  # type: ignore[no-any-return]
+            version = self._ff_version
+            router = self._ff_build_router()
+            fast: FastMatch = router.match if router is not None else _never
+            # PERF: install the kernel's bound match method as an instance attribute
+            # so later calls skip this wrapper frame (bench/bench_router.py). Only
+            # when no subclass overrides fast_match, and only if no rule was added
+            # while building.
+            if version == self._ff_version and type(self).fast_match is Map.fast_match:
+                self.__dict__["fast_match"] = fast
+            return fast
+
+    def _ff_build_router(self, kernel: ModuleType = _kernel) -> t.Any:
+        """A kernel ``Router`` for the current rules, or None if it cannot own them."""
+        if self.host_matching or self.default_subdomain:
+            return None
+        self.update()  # werkzeug's own re-sort; default-redirect checks depend on it
+        routes = []
+        for rule in list(self._ff_rules):
+            if rule.build_only:
+                continue
+            route = self._ff_route(rule, kernel)
+            if route is None:
+                return None
+            routes.append(route)
+        try:
+            return kernel.Router(routes, merge_slashes=self.merge_slashes)
+        except (re.error, TypeError, ValueError):
+            return None  # werkzeug reports such rules itself, at match time
+
+    def _ff_route(self, rule: Rule, kernel: ModuleType) -> t.Any:
+        """Describe ``rule`` for the kernel, or None if the kernel cannot own it."""
+        if rule.map is not self or rule.websocket or rule.subdomain or rule.host:
+            return None
+        parts = rule._parts
+        if not parts or not parts[0].static or parts[0].content != "":
+            return None  # not a plain, empty domain part
+        segments = tuple(
+            kernel.Segment(p.static, p.content, p.final, p.suffixed, p.weight)
+            for p in parts[1:]
+        )
+        converters = rule._converters
+        fallback = rule.redirect_to is not None or bool(
+            rule.alias and self.redirect_defaults
+        )
+        return kernel.Route(
+            target=rule,
+            segments=segments,
+            methods=rule.methods,
+            strict_slashes=bool(rule.strict_slashes),
+            arg_names=tuple(str(name) for name in converters),
+            converters=tuple(_to_python(c) for c in converters.values()),
+            defaults=rule.defaults or None,
+            fallback=fallback,
+            veto=self._ff_default_redirect_check(rule),
+        )
+
+    def _ff_default_redirect_check(
+        self, rule: Rule
+    ) -> t.Callable[[dict[str, t.Any], str], bool] | None:
+        """Werkzeug redirects a match to an earlier rule of the same endpoint that
+        supplies the matched values as defaults; detect that case, in its order."""
+        if not self.redirect_defaults:
+            return None
+        providers = []
+        for other in self.iter_rules(rule.endpoint):
+            if other is rule:
+                break
+            if other.provides_defaults_for(rule):
+                providers.append(other)
+        if not providers:
+            return None
+
+        def would_redirect(values: dict[str, t.Any], method: str) -> bool:
+            return any(p.suitable_for(values, method) for p in providers)
+
+        return would_redirect
+
+
+def _to_python(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
+    """The callable turning a matched string into the view argument (None: keep)."""
+    cls = type(converter)
+    overridden = vars(converter)
+    if cls.to_python is BaseConverter.to_python and "to_python" not in overridden:
+        return None  # PERF: string, path, any: no call at all
+    if (
+        cls is IntegerConverter
+        and "to_python" not in overridden
+        and converter.regex in (r"\d+", r"-?\d+")
+        and not converter.fixed_digits
+        and converter.min is None
+        and converter.max is None
+        and converter.num_convert is int
+    ):
+        # PERF: the regex guarantees int() succeeds; skip the bound-method layers.
+        return int
+    return converter.to_python  # type: ignore[no-any-return]

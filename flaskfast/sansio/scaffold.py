@@ -1,0 +1,429 @@
+"""Registration base shared by the application and blueprints.
+
+A scaffold collects views, request hooks, error handlers and template
+processors in dictionaries keyed by scope (``None`` for the application,
+otherwise a dotted blueprint name). Nothing here touches a request.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pathlib
+import sys
+import typing as t
+from collections import defaultdict
+from functools import update_wrapper
+
+from jinja2 import BaseLoader as BaseLoader
+from jinja2 import FileSystemLoader as FileSystemLoader
+from werkzeug.exceptions import default_exceptions as default_exceptions
+from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.utils import cached_property as cached_property
+
+from .. import typing as ft
+from ..helpers import get_root_path as get_root_path
+from ..templating import _default_template_ctx_processor
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from click import Group
+
+# Marks "argument not given" where ``None`` is a meaningful value.
+_sentinel = object()
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+# Bounds are forward references so this module does not depend on the
+# order in which ``flaskfast.typing`` defines its aliases.
+T_after_request = t.TypeVar("T_after_request", bound="ft.AfterRequestCallable[t.Any]")
+T_before_request = t.TypeVar("T_before_request", bound="ft.BeforeRequestCallable")
+T_error_handler = t.TypeVar("T_error_handler", bound="ft.ErrorHandlerCallable")
+T_teardown = t.TypeVar("T_teardown", bound="ft.TeardownCallable")
+T_template_context_processor = t.TypeVar(
+    "T_template_context_processor", bound="ft.TemplateContextProcessorCallable"
+)
+T_url_defaults = t.TypeVar("T_url_defaults", bound="ft.URLDefaultCallable")
+T_url_value_preprocessor = t.TypeVar(
+    "T_url_value_preprocessor", bound="ft.URLValuePreprocessorCallable"
+)
+T_route = t.TypeVar("T_route", bound="ft.RouteCallable")
+
+
+def setupmethod(f: F) -> F:
+    """Guard a registration method: ``self._check_setup_finished(name)``
+    runs before it, so late setup fails loudly instead of half-applying."""
+    f_name = f.__name__
+
+    def wrapper_func(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._check_setup_finished(f_name)
+        return f(self, *args, **kwargs)
+
+    return t.cast(F, update_wrapper(wrapper_func, f))
+
+
+def _error_code_map() -> defaultdict[int | None, dict[type[Exception], t.Any]]:
+    return defaultdict(dict)
+
+
+class Scaffold:
+    """Common registries and decorators of :class:`App` and :class:`Blueprint`.
+
+    :param import_name: module or package name the object belongs to; used
+        to find ``root_path`` when it is not given.
+    :param static_folder: folder (relative to ``root_path``) served as static
+        files, or ``None``.
+    :param static_url_path: URL prefix of the static route; defaults to the
+        static folder's base name.
+    :param template_folder: folder (relative to ``root_path``) holding
+        templates, or ``None``.
+    :param root_path: absolute directory resources are relative to.
+    """
+
+    cli: Group
+    name: str
+    _static_folder: str | None = None
+    _static_url_path: str | None = None
+
+    def __init__(
+        self,
+        import_name: str,
+        static_folder: str | os.PathLike[str] | None = None,
+        static_url_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None,
+        root_path: str | None = None,
+    ):
+        self.import_name = import_name
+        self.static_folder = static_folder
+        self.static_url_path = static_url_path
+        self.template_folder = template_folder
+
+        if root_path is None:
+            root_path = get_root_path(self.import_name)
+        self.root_path = root_path
+
+        # Imported here: the CLI module imports much of the package, and a
+        # scaffold must be importable before it.
+        from ..cli import AppGroup
+
+        self.cli = AppGroup()
+
+        #: endpoint -> view function
+        self.view_functions: dict[str, ft.RouteCallable] = {}
+        #: scope -> status code (None for non-HTTP classes) -> class -> handler
+        self.error_handler_spec: dict[
+            ft.AppOrBlueprintKey,
+            dict[int | None, dict[type[Exception], ft.ErrorHandlerCallable]],
+        ] = defaultdict(_error_code_map)
+        #: scope -> list of hooks; ``None`` is the application scope
+        self.before_request_funcs: dict[
+            ft.AppOrBlueprintKey, list[ft.BeforeRequestCallable]
+        ] = defaultdict(list)
+        self.after_request_funcs: dict[
+            ft.AppOrBlueprintKey, list[ft.AfterRequestCallable[t.Any]]
+        ] = defaultdict(list)
+        self.teardown_request_funcs: dict[
+            ft.AppOrBlueprintKey, list[ft.TeardownCallable]
+        ] = defaultdict(list)
+        # Every scaffold starts with the default processor (g, request,
+        # session), matching the registry shape Flask exposes.
+        self.template_context_processors: dict[
+            ft.AppOrBlueprintKey, list[ft.TemplateContextProcessorCallable]
+        ] = defaultdict(list, {None: [_default_template_ctx_processor]})
+        self.url_value_preprocessors: dict[
+            ft.AppOrBlueprintKey, list[ft.URLValuePreprocessorCallable]
+        ] = defaultdict(list)
+        self.url_default_functions: dict[
+            ft.AppOrBlueprintKey, list[ft.URLDefaultCallable]
+        ] = defaultdict(list)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        raise NotImplementedError
+
+    # -- static files and templates ---------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """Absolute path of the static folder, or ``None``."""
+        if self._static_folder is None:
+            return None
+        return os.path.join(self.root_path, self._static_folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        if value is not None:
+            value = os.fspath(value).rstrip(r"\/")
+        self._static_folder = value
+
+    @property
+    def has_static_folder(self) -> bool:
+        """Whether a static folder is configured."""
+        return self.static_folder is not None
+
+    @property
+    def static_url_path(self) -> str | None:
+        """URL prefix of the static route (no trailing slash), or ``None``."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        folder = self.static_folder
+        if folder is None:
+            return None
+        return f"/{os.path.basename(folder)}".rstrip("/")
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        if value is not None:
+            value = value.rstrip("/")
+        self._static_url_path = value
+
+    @cached_property
+    def jinja_loader(self) -> BaseLoader | None:
+        """Loader for ``template_folder`` (``None`` without one); created once."""
+        if self.template_folder is None:
+            return None
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
+
+    # -- routing ------------------------------------------------------------
+
+    def _method_route(
+        self, method: str, rule: str, options: dict[str, t.Any]
+    ) -> t.Callable[[T_route], T_route]:
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        return self.route(rule, methods=[method], **options)
+
+    @setupmethod
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["GET"], **options)``."""
+        return self._method_route("GET", rule, options)
+
+    @setupmethod
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["POST"], **options)``."""
+        return self._method_route("POST", rule, options)
+
+    @setupmethod
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["PUT"], **options)``."""
+        return self._method_route("PUT", rule, options)
+
+    @setupmethod
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["DELETE"], **options)``."""
+        return self._method_route("DELETE", rule, options)
+
+    @setupmethod
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route(rule, methods=["PATCH"], **options)``."""
+        return self._method_route("PATCH", rule, options)
+
+    @setupmethod
+    def route(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """Decorator form of :meth:`add_url_rule`; ``endpoint`` may be passed
+        in ``options`` and defaults to the function's name."""
+
+        def decorator(f: T_route) -> T_route:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, f, **options)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: ft.RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Connect ``rule`` to ``endpoint`` / ``view_func``. Implemented by
+        the application and by blueprints."""
+        raise NotImplementedError
+
+    @setupmethod
+    def endpoint(self, endpoint: str) -> t.Callable[[F], F]:
+        """Decorator storing the function as the view for ``endpoint``
+        (the URL rule is added separately)."""
+
+        def decorator(f: F) -> F:
+            self.view_functions[endpoint] = f
+            return f
+
+        return decorator
+
+    # -- request hooks --------------------------------------------------------
+
+    @setupmethod
+    def before_request(self, f: T_before_request) -> T_before_request:
+        """Run ``f()`` before each request of this scope; a non-``None``
+        return value becomes the response."""
+        self.before_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def after_request(self, f: T_after_request) -> T_after_request:
+        """Run ``f(response)`` after each request of this scope; it must
+        return a response object."""
+        self.after_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def teardown_request(self, f: T_teardown) -> T_teardown:
+        """Run ``f(exc_or_None)`` when the request context is popped."""
+        self.teardown_request_funcs.setdefault(None, []).append(f)
+        return f
+
+    @setupmethod
+    def context_processor(
+        self, f: T_template_context_processor
+    ) -> T_template_context_processor:
+        """Register ``f() -> dict`` whose items are added to template contexts."""
+        self.template_context_processors[None].append(f)
+        return f
+
+    @setupmethod
+    def url_value_preprocessor(
+        self, f: T_url_value_preprocessor
+    ) -> T_url_value_preprocessor:
+        """Register ``f(endpoint, view_args)`` run before before-request hooks;
+        it may modify ``view_args`` in place."""
+        self.url_value_preprocessors[None].append(f)
+        return f
+
+    @setupmethod
+    def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
+        """Register ``f(endpoint, values)`` that fills ``values`` in place
+        when URLs are built."""
+        self.url_default_functions[None].append(f)
+        return f
+
+    # -- error handlers -----------------------------------------------------------
+
+    @setupmethod
+    def errorhandler(
+        self, code_or_exception: type[Exception] | int
+    ) -> t.Callable[[T_error_handler], T_error_handler]:
+        """Decorator form of :meth:`register_error_handler`."""
+
+        def decorator(f: T_error_handler) -> T_error_handler:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def register_error_handler(
+        self,
+        code_or_exception: type[Exception] | int,
+        f: ft.ErrorHandlerCallable,
+    ) -> None:
+        """Handle an exception class, or an HTTP status code, with ``f(e)``."""
+        exc_class, code = self._get_exc_class_and_code(code_or_exception)
+        self.error_handler_spec[None][code][exc_class] = f
+
+    @staticmethod
+    def _get_exc_class_and_code(
+        exc_class_or_code: type[Exception] | int,
+    ) -> tuple[type[Exception], int | None]:
+        """Normalize a handler key to ``(exception class, HTTP code or None)``.
+
+        :raises ValueError: unknown status code, or a class that is not an
+            :class:`Exception` subclass.
+        :raises TypeError: an exception instance instead of a class.
+        """
+        exc_class: type[Exception]
+        if isinstance(exc_class_or_code, int):
+            try:
+                exc_class = default_exceptions[exc_class_or_code]
+            except KeyError:
+                raise ValueError(
+                    f"'{exc_class_or_code}' is not a recognized HTTP error code."
+                    " Use a subclass of HTTPException with that code instead."
+                ) from None
+        else:
+            exc_class = exc_class_or_code
+
+        if isinstance(exc_class, Exception):
+            raise TypeError(
+                f"{exc_class!r} is an instance, not a class. Handlers can only be"
+                " registered for Exception classes or HTTP error codes."
+            )
+        if not issubclass(exc_class, Exception):
+            raise ValueError(
+                f"'{exc_class.__name__}' is not a subclass of Exception. Handlers"
+                " can only be registered for Exception classes or HTTP error codes."
+            )
+        if issubclass(exc_class, HTTPException):
+            return exc_class, exc_class.code
+        return exc_class, None
+
+
+def _endpoint_from_view_func(view_func: ft.RouteCallable | None) -> str:
+    """Default endpoint name for a view: the function's ``__name__``."""
+    assert view_func is not None, "expected view func if endpoint is not provided."
+    return view_func.__name__
+
+
+def _find_package_path(import_name: str) -> str:
+    """Directory that contains the top-level module or package of
+    ``import_name`` (the current directory if it cannot be located)."""
+    top_name = import_name.partition(".")[0]
+    try:
+        top_spec = importlib.util.find_spec(top_name)
+        if top_spec is None:
+            raise ValueError("not found")
+    except (ImportError, ValueError):
+        # Main scripts, interactive sessions, modules not importable by name.
+        return os.getcwd()
+
+    locations = top_spec.submodule_search_locations
+    if not locations:
+        # A plain module: its file sits directly in the directory we want.
+        return os.path.dirname(top_spec.origin)  # type: ignore[type-var,return-value]
+
+    if top_spec.origin not in (None, "namespace"):
+        # Regular package: .../<dir>/<pkg>/__init__.py -> <dir>
+        return os.path.dirname(os.path.dirname(top_spec.origin))
+
+    # Namespace package: several portions may exist; pick the one that
+    # actually holds the requested submodule.
+    target_spec = importlib.util.find_spec(import_name)
+    chosen = locations[0]
+    if target_spec is not None and target_spec.submodule_search_locations:
+        target_path = pathlib.Path(
+            os.path.commonpath(target_spec.submodule_search_locations)
+        )
+        for location in locations:
+            if target_path.is_relative_to(location):
+                chosen = location
+                break
+    return os.path.dirname(chosen)
+
+
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """Return ``(install_prefix, package_dir)`` for ``import_name``.
+
+    ``install_prefix`` is ``None`` unless the package is installed under
+    ``sys.prefix`` or in a ``site-packages`` directory; then it is the prefix
+    the ``var/<name>-instance`` folder is based on.
+    """
+    package_path = _find_package_path(import_name)
+    prefix = os.path.abspath(sys.prefix)
+
+    if pathlib.PurePath(package_path).is_relative_to(prefix):
+        return prefix, package_path
+
+    parent, leaf = os.path.split(package_path)
+    if leaf.lower() != "site-packages":
+        return None, package_path
+
+    # <prefix>/lib/site-packages or <prefix>/lib/pythonX.Y/site-packages
+    grandparent, middle = os.path.split(parent)
+    if middle.lower() == "lib":
+        return grandparent, package_path
+    if os.path.basename(grandparent).lower() == "lib":
+        return os.path.dirname(grandparent), package_path
+    return parent, package_path

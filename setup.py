@@ -1,0 +1,118 @@
+"""Build the optional Cython kernels; all other metadata lives in pyproject.toml.
+
+Every ``flaskfast/_speedups/<name>_c.pyx`` becomes the extension module
+``flaskfast._speedups.<name>_c``. The extensions are optional: without a C
+compiler (or without Cython) the install still succeeds and flaskfast runs on
+the pure-Python twins.
+
+Environment variables read at build time:
+
+``FLASKFAST_NO_EXTENSIONS=1``
+    Do not build any extension (pure-Python install).
+``FLASKFAST_DEBUG_BUILD=1``
+    Build with ``-O0 -g`` and Cython line tracing (for profilers and coverage).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import typing as t
+from pathlib import Path
+
+from setuptools import Extension
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+HERE = Path(__file__).resolve().parent
+SPEEDUPS = Path("flaskfast") / "_speedups"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _warn(message: str) -> None:
+    print(f"flaskfast setup: {message}", file=sys.stderr)
+
+
+def _extensions() -> list[Extension]:
+    if _flag("FLASKFAST_NO_EXTENSIONS"):
+        _warn("FLASKFAST_NO_EXTENSIONS is set; building the pure-Python package")
+        return []
+    if platform.python_implementation() != "CPython":
+        # The kernels target the CPython C API; other interpreters use the twins.
+        return []
+
+    sources = sorted((HERE / SPEEDUPS).glob("*_c.pyx"))
+    if not sources:
+        return []
+
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        _warn("Cython is not installed; building the pure-Python package")
+        return []
+
+    debug = _flag("FLASKFAST_DEBUG_BUILD")
+    directives: dict[str, t.Any] = {"language_level": "3", "embedsignature": True}
+    macros: list[tuple[str, str | None]] = []
+    compile_args: list[str] = []
+    link_args: list[str] = []
+    if debug:
+        directives["linetrace"] = True
+        macros = [("CYTHON_TRACE", "1"), ("CYTHON_TRACE_NOGIL", "1")]
+        compile_args = ["-O0", "-g"]
+        link_args = ["-g"]
+
+    extensions = [
+        Extension(
+            f"flaskfast._speedups.{source.stem}",
+            # setuptools wants paths relative to this file.
+            [str(SPEEDUPS / source.name)],
+            define_macros=macros,
+            extra_compile_args=compile_args,
+            extra_link_args=link_args,
+            optional=True,
+        )
+        for source in sources
+    ]
+    # A .pyx that Cython rejects is a bug in the source tree, so this fails loudly;
+    # only the C compilation step is allowed to fall back to pure Python.
+    return t.cast(
+        "list[Extension]",
+        cythonize(
+            extensions,
+            compiler_directives=directives,
+            force=debug,
+            quiet=True,
+        ),
+    )
+
+
+class OptionalBuildExt(build_ext):
+    """``build_ext`` that degrades to a pure-Python install without a compiler."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # no compiler / broken toolchain
+            self._skip(exc)
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            self._skip(exc, ext.name)
+
+    @staticmethod
+    def _skip(exc: BaseException, name: str | None = None) -> None:
+        what = f"extension {name!r}" if name else "the C extensions"
+        _warn(
+            f"could not build {what} ({type(exc).__name__}: {exc}); "
+            "flaskfast will use its pure-Python implementation"
+        )
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
