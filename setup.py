@@ -91,7 +91,7 @@ def _extensions() -> list[Extension]:
     )
 
 
-class OptionalBuildExt(build_ext):
+class OptionalBuildExt(build_ext):  # type: ignore[misc]  # untyped base
     """``build_ext`` that degrades to a pure-Python install without a compiler."""
 
     def run(self) -> None:

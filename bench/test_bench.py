@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import typing as t
 
-import pytest
-
 from apps import BY_NAME
 from apps import build
 from apps import check
@@ -46,9 +44,3 @@ def test_request(
     benchmark.extra_info["implementation"] = implementation(framework)
     result = benchmark(call)
     check(scenario, result, framework)
-
-
-@pytest.mark.parametrize("framework", ["flask"])
-def test_apps_build_without_warnings(framework: str) -> None:
-    # Cheap sanity check that also runs with --benchmark-disable.
-    assert get_app(framework) is not None

@@ -271,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f"REGRESSION (baseline {minimum})"
             status = 1
         elif count > minimum:
-            verdict = f"ok, above baseline {minimum}: run with --record to raise it"
+            verdict = f"ok, above baseline {minimum}"
+            if not options.record:
+                verdict += ": run with --record to raise it"
         else:
             verdict = "ok, equals baseline"
         print(f"conformance [{mode}]: {count} passed; {verdict}")

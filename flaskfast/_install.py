@@ -100,7 +100,8 @@ def _foreign_flask_modules() -> list[str]:
             continue
         if module is None:  # an import-blocking entry, not a module
             continue
-        real_name = getattr(module, "__name__", "")
+        spec = getattr(module, "__spec__", None)
+        real_name = getattr(spec, "name", None) or getattr(module, "__name__", "")
         if real_name != _TARGET and not real_name.startswith(_TARGET + "."):
             foreign.append(name)
     return sorted(foreign)
@@ -130,6 +131,11 @@ def install_as_flask() -> None:
             f"{_TARGET}.{relative}"
         )
     sys.modules.update(modules)
+    for alias, module in modules.items():
+        # Code run from these modules now reports itself as Flask's: warnings
+        # raised through them are attributed to "flask.app" etc., so warning
+        # filters written for Flask match.  The spec keeps the real name.
+        module.__name__ = alias
 
     if _finder not in sys.meta_path:
         # First in line: the path finder would otherwise find flaskfast's files

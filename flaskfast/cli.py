@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import collections.abc as cabc
 import importlib
-import importlib.metadata
 import inspect
 import os
 import platform
@@ -306,6 +305,10 @@ def locate_app(
 
 
 def _dist_version(name: str) -> str | None:
+    # PERF: importlib.metadata costs ~7 ms to import and `import flaskfast`
+    # loads this module (scaffold imports AppGroup); import it on use.
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -317,10 +320,7 @@ def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> Non
     if not value or ctx.resilient_parsing:
         return
 
-    ff_version = _dist_version("flaskfast")
-    if ff_version is None:
-        pkg = sys.modules.get(__name__.rpartition(".")[0])
-        ff_version = getattr(pkg, "__version__", None) or "unknown"
+    ff_version = _dist_version("flaskfast") or "unknown"
     werkzeug_version = _dist_version("werkzeug") or "unknown"
     click.echo(
         f"Python {platform.python_version()}\n"
@@ -429,7 +429,7 @@ class AppGroup(click.Group):
     made with :meth:`group` are ``AppGroup`` too unless ``cls`` is given.
     """
 
-    def command(  # type: ignore[override]
+    def command(
         self, *args: t.Any, **kwargs: t.Any
     ) -> t.Any:
         wrap = kwargs.pop("with_appcontext", True)
@@ -446,7 +446,7 @@ class AppGroup(click.Group):
 
         return decorator
 
-    def group(  # type: ignore[override]
+    def group(
         self, *args: t.Any, **kwargs: t.Any
     ) -> t.Any:
         kwargs.setdefault("cls", AppGroup)
@@ -468,7 +468,7 @@ def _set_app(ctx: click.Context, param: click.Option, value: str | None) -> str 
 def _set_debug(ctx: click.Context, param: click.Option, value: bool) -> bool | None:
     # Only an explicit choice (command line or env var) is exported; the
     # app reads FLASK_DEBUG when it is loaded.
-    source = ctx.get_parameter_source(param.name)  # type: ignore[arg-type]
+    source = ctx.get_parameter_source(param.name)
     if source is None or source in (
         ParameterSource.DEFAULT,
         ParameterSource.DEFAULT_MAP,
@@ -578,6 +578,8 @@ class FlaskGroup(AppGroup):
     def _load_plugin_commands(self) -> None:
         if self._loaded_plugin_commands:
             return
+        import importlib.metadata
+
         # Extensions written for Flask register under "flask.commands".
         for group in ("flask.commands", "flaskfast.commands"):
             for ep in importlib.metadata.entry_points(group=group):
@@ -639,10 +641,11 @@ class FlaskGroup(AppGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args and self.no_args_is_help:
-            # With no arguments click prints help before options run; apply
-            # --env-file and --app from the environment first so the help
-            # lists the app's commands.
+        help_only = len(args) == 1 and args[0] in self.get_help_option_names(ctx)
+        if help_only or (not args and self.no_args_is_help):
+            # Help is printed before options coming from the environment are
+            # processed; apply --env-file and --app (FLASK_ENV_FILE,
+            # FLASK_APP, .flaskenv) first so the help lists the app's commands.
             _env_file_option.handle_parse_result(ctx, {}, [])
             _app_option.handle_parse_result(ctx, {}, [])
 
@@ -713,7 +716,14 @@ def show_server_banner(debug: bool, app_import_path: str | None) -> None:
 # --------------------------------------------------------------------------
 
 
-class CertParamType(click.ParamType):
+if t.TYPE_CHECKING:  # pragma: no cover
+    _ParamTypeBase = click.ParamType[t.Any]
+else:
+    # Subscripting ParamType only works on recent click releases.
+    _ParamTypeBase = click.ParamType
+
+
+class CertParamType(_ParamTypeBase):
     """``--cert`` value: a certificate file, ``adhoc``, or the import path of
     an :class:`ssl.SSLContext`.
     """
@@ -883,7 +893,7 @@ def run_command(
     the interactive debugger are on unless turned off explicitly.
     """
     try:
-        app: WSGIApplication = info.load_app()  # type: ignore[assignment]
+        app: WSGIApplication = info.load_app()
     except Exception as e:
         if not is_running_from_reloader():
             raise e from None

@@ -311,9 +311,14 @@ class RequestContext:
         # PERF: with the stock adapter factory and matcher, routing goes
         # through the compiled trie without binding a MapAdapter
         # (bench: every scenario).
-        if app._default_url_adapter and type(self)._default_matcher:
-            if app.config["TRUSTED_HOSTS"] is None and self._fast_match():
-                return
+        if (
+            app._default_url_adapter
+            and type(self)._default_matcher
+            and not app.subdomain_matching
+            and app.config["TRUSTED_HOSTS"] is None
+            and self._fast_match()
+        ):
+            return
         if self.url_adapter is not None:
             self.match_request()
 

@@ -82,7 +82,7 @@ def stream_with_context(
         def wrap_result(*args: t.Any, **kwargs: t.Any) -> t.Any:
             return stream_with_context(func(*args, **kwargs))
 
-        return update_wrapper(wrap_result, func)  # type: ignore[return-value]
+        return update_wrapper(wrap_result, func)
 
     req_ctx = _cv_request.get(None)
     if req_ctx is None:
@@ -117,7 +117,7 @@ def make_response(*args: t.Any) -> Response:
     headers)`` tuple.  Conversion is done by ``current_app.make_response``.
     """
     if not args:
-        return current_app.response_class()  # type: ignore[return-value]
+        return current_app.response_class()
     if len(args) == 1:
         return current_app.make_response(args[0])
     return current_app.make_response(args)
@@ -218,7 +218,7 @@ def get_flashed_messages(
         wanted = set(category_filter)
         flashes = [item for item in flashes if item[0] in wanted]
     if with_categories:
-        return flashes  # type: ignore[no-any-return]
+        return flashes
     return [item[1] for item in flashes]
 
 
@@ -292,7 +292,7 @@ def get_root_path(import_name: str) -> str:
     """
     module = sys.modules.get(import_name)
     if module is not None:
-        filename = getattr(module, "__file__", None)
+        filename: str | None = getattr(module, "__file__", None)
         if filename is not None:
             return os.path.dirname(os.path.abspath(filename))
 
@@ -305,6 +305,7 @@ def get_root_path(import_name: str) -> str:
         return os.getcwd()
 
     get_filename = getattr(loader, "get_filename", None)
+    filepath: str | None
     if get_filename is not None:
         filepath = get_filename(import_name)
     else:
@@ -318,7 +319,7 @@ def get_root_path(import_name: str) -> str:
                 " (for example a namespace package). Pass root_path"
                 " explicitly to the application or blueprint."
             )
-    return os.path.dirname(os.path.abspath(filepath))
+    return os.path.dirname(os.path.abspath(t.cast(str, filepath)))
 
 
 @cache

@@ -99,7 +99,7 @@ def _template_from_string(env: BaseEnvironment, source: t.Any) -> Template:
     if cache is None or cache.env is not env:
         cache = _StringTemplateCache(env)
         env.__dict__["_ff_string_templates"] = cache
-    return cache.get(source)  # type: ignore[no-any-return]
+    return cache.get(source)
 
 
 class DispatchingJinjaLoader(BaseLoader):

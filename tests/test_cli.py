@@ -241,12 +241,17 @@ def test_script_info_default_files(project: Path) -> None:
 
 
 def test_script_info_sets_debug_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    def debug_app() -> Flask:
+        app = Flask("d")
+        app.debug = True
+        return app
+
+    # FLASK_DEBUG is unset: the flag overrides what the factory chose...
+    assert ScriptInfo(create_app=debug_app).load_app().debug is False
+    # ...unless the group asked not to touch it.
+    assert ScriptInfo(create_app=debug_app, set_debug_flag=False).load_app().debug is True
     monkeypatch.setenv("FLASK_DEBUG", "1")
-    assert ScriptInfo(create_app=lambda: Flask("d")).load_app().debug is True
-    assert (
-        ScriptInfo(create_app=lambda: Flask("d"), set_debug_flag=False).load_app().debug
-        is False
-    )
+    assert ScriptInfo(create_app=lambda: Flask("e")).load_app().debug is True
 
 
 # -- groups and decorators -----------------------------------------------------

@@ -245,6 +245,8 @@ def test_explain_template_loading_logs_attempts(tpl_app: Flask) -> None:
     tpl_app.config["EXPLAIN_TEMPLATE_LOADING"] = True
     handler = Collect()
     tpl_app.logger.addHandler(handler)
+    old_level = tpl_app.logger.level
+    tpl_app.logger.setLevel(logging.INFO)
     try:
         with tpl_app.app_context():
             assert render_template("hello.html", name="x") == "Hello x!"
@@ -252,6 +254,7 @@ def test_explain_template_loading_logs_attempts(tpl_app: Flask) -> None:
                 render_template("nope.html")
     finally:
         tpl_app.logger.removeHandler(handler)
+        tpl_app.logger.setLevel(old_level)
     text = "\n".join(str(r.msg) for r in records)
     assert "hello.html" in text
     assert "nope.html" in text

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.sansio.response import Response as _SansioResponse
 from werkzeug.utils import get_content_type
@@ -68,6 +69,31 @@ def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
     return found
 
 
+def _assemble(
+    cls: type, data: bytes, content_type: str, status: str, code: int,
+    extra: list[tuple[str, str]] | None = None,
+) -> t.Any:
+    """A response of ``cls`` in exactly the state werkzeug's constructor
+    leaves ``cls(data, code, [("Content-Type", content_type), *extra])`` in."""
+    rv = object.__new__(cls)
+    headers = Headers()
+    # PERF: filling the list directly skips Headers.extend's per-item
+    # validation; every value is produced here and known to be valid
+    # (bench: str hello, 404, 405).
+    items = [("Content-Type", content_type)]
+    if extra:
+        items.extend(extra)
+    items.append(("Content-Length", str(len(data))))
+    headers._list = items
+    rv.headers = headers
+    rv._status = status
+    rv._status_code = code
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [data]
+    return rv
+
+
 def plain_response(cls: type, body: str | bytes) -> t.Any:
     """Build ``cls(body)`` for a text body, skipping the generic constructor
     when ``cls`` does not customise it.  Same object state either way."""
@@ -78,22 +104,55 @@ def plain_response(cls: type, body: str | bytes) -> t.Any:
         data = body.encode()
     else:
         data = bytes(body)
-    rv = object.__new__(cls)
-    headers = Headers()
-    # PERF: filling the list directly skips Headers.extend's per-item
-    # validation; both values are produced here and known to be valid
-    # (bench: str hello).
-    headers._list = [
-        ("Content-Type", defaults[0]),
-        ("Content-Length", str(len(data))),
-    ]
-    rv.headers = headers
-    rv._status = defaults[1]
-    rv._status_code = defaults[2]
-    rv.direct_passthrough = False
-    rv._on_close = []
-    rv.response = [data]
-    return rv
+    return _assemble(cls, data, defaults[0], defaults[1], defaults[2])
+
+
+# PERF: the rendered page of each stock HTTP error class, by class: werkzeug
+# renders and escapes the same HTML on every 404 (bench: 404, 405).
+_error_pages: dict[type, tuple[bytes, str]] = {}
+_STOCK_ERROR_METHODS = (
+    "get_response", "get_body", "get_description", "name", "__call__",
+)
+_HTML = "text/html; charset=utf-8"
+
+
+def _stock_error_page(e: HTTPException) -> tuple[bytes, str] | None:
+    """The cached ``(body, status line)`` of ``e`` when it renders exactly as
+    its class's default page, else ``None``."""
+    cls = type(e)
+    if e.response is not None or "description" in e.__dict__:
+        return None
+    try:
+        return _error_pages[cls]
+    except KeyError:
+        pass
+    code = cls.code
+    if code is None or code not in HTTP_STATUS_CODES:
+        return None
+    for name in _STOCK_ERROR_METHODS:
+        if getattr(cls, name) is not getattr(HTTPException, name):
+            return None
+    headers_impl = cls.get_headers
+    if headers_impl is not HTTPException.get_headers and headers_impl is not (
+        MethodNotAllowed.get_headers
+    ):
+        return None
+    page = cls().get_body().encode(), f"{code} {HTTP_STATUS_CODES[code].upper()}"
+    _error_pages[cls] = page
+    return page
+
+
+def error_response(cls: type, e: HTTPException) -> t.Any:
+    """``cls.force_type(e.get_response())`` for an HTTP error, from a cached
+    page when ``e`` renders as its class's default."""
+    if _plain_defaults(cls) is not None:
+        page = _stock_error_page(e)
+        if page is not None:
+            extra = None
+            if isinstance(e, MethodNotAllowed) and e.valid_methods:
+                extra = [("Allow", ", ".join(e.valid_methods))]
+            return _assemble(cls, page[0], _HTML, page[1], e.code, extra)  # type: ignore[arg-type]
+    return None
 
 
 def _view_name() -> str:
@@ -153,6 +212,9 @@ def make_response(app: t.Any, rv: t.Any) -> t.Any:
                 # PERF: an HTTP error's WSGI call only wraps get_response();
                 # taking the response directly skips running it as a WSGI app
                 # and re-collecting its output (bench: 404, 405).
+                page = error_response(cls, rv)
+                if page is not None:
+                    return _apply(page, status, headers)
                 rv = rv.get_response(environ)
             try:
                 rv = cls.force_type(rv, environ)
@@ -163,6 +225,10 @@ def make_response(app: t.Any, rv: t.Any) -> t.Any:
         else:
             raise TypeError(_INVALID_TYPE.format(type(rv).__name__))
 
+    return _apply(rv, status, headers)
+
+
+def _apply(rv: t.Any, status: t.Any, headers: t.Any) -> t.Any:
     if status is not None:
         if isinstance(status, (str, bytes, bytearray)):
             rv.status = status

@@ -213,17 +213,18 @@ class Router:
                 defaults = hit[1]
                 return hit[0], (dict(defaults) if defaults is not None else {})
 
-        allowed: set[str] = set()
+        refused: list[t.AbstractSet[str]] = []
         try:
-            found = _search(self._root, path.split("/"), 0, (), method, allowed)
+            found = _search(self._root, path.split("/"), 0, (), method, refused)
         except _SlashRequired:
             return None
         if found is None:
-            if self.merge_slashes and "//" in path:
+            if not self.merge_slashes:
+                _miss(refused, 1)
+            if "//" in path:
                 return None  # werkzeug retries with merged slashes and redirects
-            if allowed:
-                raise MethodNotAllowed(valid_methods=list(allowed))
-            raise NotFound()
+            # werkzeug's retry on the same path repeats the same search.
+            _miss(refused, 2)
 
         route, values = found
         if route.fallback:
@@ -236,14 +237,27 @@ class Router:
                 try:
                     view_args[name] = convert(value)
                 except ValidationError:
-                    if allowed:
-                        raise MethodNotAllowed(valid_methods=list(allowed)) from None
-                    raise NotFound() from None
+                    _miss(refused, 1)
         if route.defaults:
             view_args.update(route.defaults)
         if route.veto is not None and route.veto(view_args, method):
             return None
         return route.target, view_args
+
+
+def _miss(refused: list[t.AbstractSet[str]], passes: int) -> t.NoReturn:
+    """Raise werkzeug's exception for a failed match.
+
+    The Allow list is built by the same sequence of set updates werkzeug makes
+    (once per search pass), so even its order is werkzeug's.
+    """
+    if refused:
+        allowed: set[str] = set()
+        for _ in range(passes):
+            for methods in refused:
+                allowed.update(methods)
+        raise MethodNotAllowed(valid_methods=list(allowed))
+    raise NotFound()
 
 
 def _search(
@@ -252,18 +266,18 @@ def _search(
     index: int,
     values: tuple[str, ...],
     method: str,
-    allowed: set[str],
+    refused: list[t.AbstractSet[str]],
 ) -> tuple[Route, tuple[str, ...]] | None:
     """Depth-first search from ``node`` for ``parts[index:]``.
 
-    Adds the methods of routes that matched the path but not the method to
-    ``allowed``; raises ``_SlashRequired`` for a strict trailing-slash redirect.
+    Appends to ``refused`` the method sets of routes that matched the path but
+    not the method; raises ``_SlashRequired`` for a strict trailing-slash redirect.
     """
     if index == len(parts):
         for route in node.routes:
             methods = route.methods
             if methods is not None and method not in methods:
-                allowed.update(methods)
+                refused.append(methods)
             else:
                 return route, values
         slash = node.static.get("")
@@ -278,7 +292,7 @@ def _search(
     part = parts[index]
     child = node.static.get(part)
     if child is not None:
-        found = _search(child, parts, index + 1, values, method, allowed)
+        found = _search(child, parts, index + 1, values, method, refused)
         if found is not None:
             return found
 
@@ -287,11 +301,11 @@ def _search(
         if kind == KIND_NONEMPTY:
             if not part:
                 continue
-            found = _search(edge.node, parts, index + 1, values + (part,), method, allowed)
+            found = _search(edge.node, parts, index + 1, values + (part,), method, refused)
         elif kind == KIND_DECIMAL:
             if not part.isdecimal():
                 continue
-            found = _search(edge.node, parts, index + 1, values + (part,), method, allowed)
+            found = _search(edge.node, parts, index + 1, values + (part,), method, refused)
         else:
             if edge.final:
                 m = edge.match("/".join(parts[index:]))
@@ -307,7 +321,7 @@ def _search(
                 rest = [""]
                 next_index = 0
             groups = tuple(m.group(name) for name in edge.groups)
-            found = _search(edge.node, rest, next_index, values + groups, method, allowed)
+            found = _search(edge.node, rest, next_index, values + groups, method, refused)
         if found is not None:
             return found
 
@@ -317,7 +331,7 @@ def _search(
                 continue
             methods = route.methods
             if methods is not None and method not in methods:
-                allowed.update(methods)
+                refused.append(methods)
             else:
                 return route, values
     return None

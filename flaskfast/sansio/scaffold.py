@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.utils import cached_property as cached_property
 
 from .. import typing as ft
+from ..cli import AppGroup
 from ..helpers import get_root_path as get_root_path
 from ..templating import _default_template_ctx_processor
 
@@ -100,10 +101,7 @@ class Scaffold:
             root_path = get_root_path(self.import_name)
         self.root_path = root_path
 
-        # Imported here: the CLI module imports much of the package, and a
-        # scaffold must be importable before it.
-        from ..cli import AppGroup
-
+        #: Click group for commands registered on this object.
         self.cli = AppGroup()
 
         #: endpoint -> view function

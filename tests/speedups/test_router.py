@@ -87,13 +87,14 @@ def _outcome(call: t.Callable[[], t.Any], rules: list[Rule]) -> tuple[t.Any, ...
     except RequestRedirect:
         return ("redirect",)
     except MethodNotAllowed as e:
-        return ("405", sorted(e.valid_methods or ()))
+        return ("405", list(e.valid_methods or ()))  # order too: the Allow header
     except NotFound:
         return ("404",)
     if result is None:
         return ("none",)
     rule, args = result
-    return ("ok", rules.index(rule), args)
+    # By identity: Rule.__eq__ treats rules with the same pattern as equal.
+    return ("ok", next(i for i, r in enumerate(rules) if r is rule), args)
 
 
 def _assert_same(fast: Map, plain: WerkzeugMap, kernel: ModuleType, path: str, method: str) -> None:
@@ -115,7 +116,7 @@ def _assert_same(fast: Map, plain: WerkzeugMap, kernel: ModuleType, path: str, m
     except RequestRedirect:
         pytest.fail(f"kernel answered {got} where werkzeug redirects: {path!r} {method}")
     except MethodNotAllowed as e:
-        assert got == ("405", sorted(e.valid_methods or ()))
+        assert got[0] == "405" and sorted(got[1]) == sorted(e.valid_methods or ())
         return
     except NotFound:
         assert got == ("404",)
@@ -240,7 +241,7 @@ MAP_SETTINGS = st.fixed_dictionaries(
 METHODS = st.sampled_from(["GET", "HEAD", "POST", "PUT", "OPTIONS", "DELETE", "get"])
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=rule_specs(), map_settings=MAP_SETTINGS, data=st.data())
 def test_agrees_with_werkzeug(
     specs: list[Spec], map_settings: dict[str, t.Any], data: st.DataObject
