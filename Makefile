@@ -35,7 +35,7 @@ conformance: $(STAMP)
 	$(PY) ci/conformance.py --tb=line
 
 bench-quick: $(STAMP)
-	$(PY) bench/compare.py --quick
+	$(PY) bench/compare.py --quick --gate
 
 bench: $(STAMP)
 	$(PY) bench/compare.py
