@@ -101,7 +101,7 @@ def _foreign_flask_modules() -> list[str]:
         if module is None:  # an import-blocking entry, not a module
             continue
         spec = getattr(module, "__spec__", None)
-        real_name = getattr(spec, "name", None) or getattr(module, "__name__", "")
+        real_name = str(getattr(spec, "name", None) or getattr(module, "__name__", ""))
         if real_name != _TARGET and not real_name.startswith(_TARGET + "."):
             foreign.append(name)
     return sorted(foreign)

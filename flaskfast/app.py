@@ -229,8 +229,8 @@ class Flask(App):
             )
         path = os.path.join(self.root_path, resource)
         if mode == "rb":
-            return open(path, mode)  # type: ignore[return-value]
-        return open(path, mode, encoding=encoding)  # type: ignore[return-value]
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -355,18 +355,20 @@ class Flask(App):
         :class:`~flaskfast.testing.FlaskClient`)."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import FlaskClient as cls
-        return cls(  # type: ignore[no-any-return]
-            self, self.response_class, use_cookies=use_cookies, **kwargs
-        )
+            from .testing import FlaskClient
+
+            cls = FlaskClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
         """A CLI runner for this app's commands (``test_cli_runner_class``
         or :class:`~flaskfast.testing.FlaskCliRunner`)."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import FlaskCliRunner as cls
-        return cls(self, **kwargs)  # type: ignore[no-any-return]
+            from .testing import FlaskCliRunner
+
+            cls = FlaskCliRunner
+        return cls(self, **kwargs)
 
     # -- errors ------------------------------------------------------------
 
@@ -382,7 +384,7 @@ class Flask(App):
         handler = self._find_error_handler(e, _blueprints())
         if handler is None:
             return e
-        return self._call_sync(handler, e)
+        return self._call_sync(handler, e)  # type: ignore[no-any-return]
 
     def handle_user_exception(
         self, e: Exception
@@ -399,7 +401,7 @@ class Flask(App):
         handler = self._find_error_handler(e, _blueprints())
         if handler is None:
             raise
-        return self._call_sync(handler, e)
+        return self._call_sync(handler, e)  # type: ignore[no-any-return]
 
     def handle_exception(self, e: Exception) -> Response:
         """Handle an exception no handler dealt with: send
@@ -636,7 +638,7 @@ class Flask(App):
             # Validate the host against TRUSTED_HOSTS now (raises a 400).
             from werkzeug.wsgi import get_host
 
-            request.host = get_host(request.environ, request.trusted_hosts)  # type: ignore[misc]
+            request.host = get_host(request.environ, request.trusted_hosts)
             subdomain = None
             server_name = self.config["SERVER_NAME"]
             if self.url_map.host_matching:

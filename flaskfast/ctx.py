@@ -153,7 +153,7 @@ class AppContext:
             return self.__dict__["url_adapter"]  # type: ignore[no-any-return]
         except KeyError:
             adapter = self.__dict__["url_adapter"] = self.app.create_url_adapter(None)
-            return adapter  # type: ignore[no-any-return]
+            return adapter
 
     @url_adapter.setter
     def url_adapter(self, value: MapAdapter | None) -> None:

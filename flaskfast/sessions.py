@@ -73,7 +73,7 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
 
     def __init__(
         self,
-        initial: c.Mapping[str, t.Any] | c.Iterable[tuple[str, t.Any]] | None = None,
+        initial: c.Mapping[str, t.Any] | None = None,
     ) -> None:
         def on_update(self: te.Self) -> None:
             self.modified = True
@@ -218,6 +218,7 @@ def _lazy_sha1(string: bytes = b"") -> t.Any:
 # (bench/, "session read/write").  One serializer per distinct signing
 # setup is kept; real applications have one or two secret-key sets.
 _SERIALIZER_CACHE_SIZE = 16
+_cache_lock = threading.Lock()
 
 # PERF: itsdangerous re-derives the HMAC signing key from (secret key, salt)
 # on every sign and verify, two HMAC computations per session round trip
@@ -371,5 +372,3 @@ class SecureCookieSessionInterface(SessionInterface):
         )
         response.vary.add("Cookie")
 
-
-_cache_lock = threading.Lock()

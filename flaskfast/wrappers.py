@@ -10,6 +10,7 @@ from __future__ import annotations
 import typing as t
 
 from werkzeug.datastructures import EnvironHeaders
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request as RequestBase
@@ -129,7 +130,7 @@ class Request(RequestBase):
         return str(self.environ.get("QUERY_STRING", "")).encode("latin1", "replace")
 
     @_lazy
-    def headers(self) -> EnvironHeaders:
+    def headers(self) -> Headers:
         return EnvironHeaders(self.environ)
 
     @_lazy
@@ -137,7 +138,7 @@ class Request(RequestBase):
         return self.environ.get("REMOTE_ADDR")
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         """The largest body accepted, in bytes; ``MAX_CONTENT_LENGTH`` unless
         set on this request."""
         if self._max_content_length is not None:
@@ -151,7 +152,7 @@ class Request(RequestBase):
         self._max_content_length = value
 
     @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+    def max_form_memory_size(self) -> int | None:
         """The largest non-file form field accepted, in bytes;
         ``MAX_FORM_MEMORY_SIZE`` unless set on this request."""
         if self._max_form_memory_size is not None:

@@ -21,7 +21,6 @@ from flaskfast.helpers import get_root_path
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flaskfast import Flask
-    from flaskfast.testing import FlaskClient
 
 
 # -- environment flags and paths (no app needed) ----------------------------

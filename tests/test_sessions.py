@@ -367,3 +367,24 @@ def test_without_secret_key_session_is_read_only(app: Flask) -> None:
         assert session.get("anything") is None
         with pytest.raises(RuntimeError, match="secret key"):
             session["x"] = 1
+
+
+def test_signing_keys_are_not_shared_between_salts() -> None:
+    from itsdangerous import BadSignature
+
+    class OtherSalt(SecureCookieSessionInterface):
+        salt = "other-salt"
+
+    app: t.Any = _FakeApp(secret_key="same")
+    token = SecureCookieSessionInterface().get_signing_serializer(app).dumps({"a": 1})  # type: ignore[union-attr]
+    other = OtherSalt().get_signing_serializer(app)
+    assert other is not None
+    with pytest.raises(BadSignature):
+        other.loads(token)
+    # And its own tokens verify with a plain itsdangerous serializer.
+    reader = URLSafeTimedSerializer(
+        "same",
+        salt="other-salt",
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    assert reader.loads(other.dumps({"b": 2})) == {"b": 2}

@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from flaskfast import Flask
-    from flaskfast.testing import FlaskClient
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def _assemble(
 ) -> t.Any:
     """A response of ``cls`` in exactly the state werkzeug's constructor
     leaves ``cls(data, code, [("Content-Type", content_type), *extra])`` in."""
-    rv = object.__new__(cls)
+    rv: t.Any = object.__new__(cls)
     headers = Headers()
     # PERF: filling the list directly skips Headers.extend's per-item
     # validation; every value is produced here and known to be valid
@@ -94,7 +94,7 @@ def _assemble(
     return rv
 
 
-def plain_response(cls: type, body: str | bytes) -> t.Any:
+def plain_response(cls: type, body: str | bytes | bytearray) -> t.Any:
     """Build ``cls(body)`` for a text body, skipping the generic constructor
     when ``cls`` does not customise it.  Same object state either way."""
     defaults = _plain_defaults(cls)

@@ -45,7 +45,9 @@ Veto = t.Callable[[t.Dict[str, t.Any], str], bool]
 
 _GROUP_PREFIX = "__werkzeug_"
 #: The compiled content of a lone ``<name>`` / ``<string:name>`` segment.
-_PLAIN_STRING = r"(?P<__werkzeug_0>[^/]+)\Z"
+_PLAIN_STRINGS = (r"(?P<__werkzeug_0>[^/]{1,})\Z", r"(?P<__werkzeug_0>[^/]+)\Z")
+#: The compiled content of a lone ``<path:name>`` (final) segment.
+_PLAIN_PATH = r"(?P<__werkzeug_0>[^/].*?)\Z"
 #: The compiled content of a lone unsigned ``<int:name>`` segment.
 _PLAIN_DIGITS = r"(?P<__werkzeug_0>\d+)\Z"
 
@@ -53,6 +55,7 @@ _PLAIN_DIGITS = r"(?P<__werkzeug_0>\d+)\Z"
 KIND_REGEX = 0  # general case: compiled pattern, groups named __werkzeug_N
 KIND_NONEMPTY = 1  # PERF: `[^/]+` on one segment is "segment is not empty"
 KIND_DECIMAL = 2  # PERF: `\d+` on one segment is str.isdecimal() (Unicode Nd)
+KIND_PATH = 3  # PERF: `[^/].*?` on the rest of the path, without the regex engine
 
 
 class Segment(t.NamedTuple):
@@ -86,6 +89,37 @@ class _SlashRequired(Exception):
     """Internal: werkzeug would redirect to the path plus a trailing slash."""
 
 
+class _Target:
+    """A route as the search uses it (flat slots: cheaper than tuple fields)."""
+
+    __slots__ = (
+        "target", "methods", "strict", "fallback", "veto", "names", "convs",
+        "defaults", "simple",
+    )
+
+    def __init__(self, route: Route) -> None:
+        self.target = route.target
+        self.methods = route.methods
+        self.strict = route.strict_slashes
+        self.fallback = route.fallback
+        self.veto = route.veto
+        self.names = route.arg_names
+        self.convs = route.converters
+        self.defaults = route.defaults or None
+        # PERF: nothing to convert, merge or check: build the dict with zip().
+        self.simple = (
+            not route.fallback
+            and route.veto is None
+            and self.defaults is None
+            and all(c is None for c in route.converters)
+        )
+
+
+def _path_like(text: str) -> bool:
+    """Same answer as ``re.match(r"[^/].*?\\Z", text)``: ``.`` stops at newlines."""
+    return bool(text) and text[0] != "/" and "\n" not in text[1:]
+
+
 class _Edge:
     """A dynamic transition out of a trie node."""
 
@@ -101,11 +135,14 @@ class _Edge:
         names.sort(key=lambda n: int(n[len(_GROUP_PREFIX) :]))
         self.groups: tuple[str, ...] = tuple(names)
         self.last = pattern.groups  # index of the optional-slash group if suffixed
-        if segment.final or segment.suffixed:
+        content = segment.content
+        if segment.suffixed:
             self.kind = KIND_REGEX
-        elif segment.content == _PLAIN_STRING:
+        elif segment.final:
+            self.kind = KIND_PATH if content == _PLAIN_PATH else KIND_REGEX
+        elif content in _PLAIN_STRINGS:
             self.kind = KIND_NONEMPTY
-        elif segment.content == _PLAIN_DIGITS:
+        elif content == _PLAIN_DIGITS:
             self.kind = KIND_DECIMAL
         else:
             self.kind = KIND_REGEX
@@ -114,12 +151,13 @@ class _Edge:
 class _Node:
     """A trie state: static children by segment text, sorted dynamic edges."""
 
-    __slots__ = ("static", "dynamic", "routes", "_pending")
+    __slots__ = ("static", "dynamic", "routes", "slash", "_pending")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
-        self.dynamic: list[_Edge] = []
-        self.routes: list[Route] = []
+        self.dynamic: tuple[_Edge, ...] = ()
+        self.routes: list[_Target] = []
+        self.slash: _Node | None = None  # static child "" (trailing slash)
         # Build-time only: (segment, child) in insertion order, before sorting.
         self._pending: list[tuple[Segment, _Node]] = []
 
@@ -141,15 +179,16 @@ class _Node:
     def finish(self) -> None:
         # list.sort is stable, so equal weights keep insertion order.
         self._pending.sort(key=lambda item: item[0].weight)
-        self.dynamic = [_Edge(seg, node) for seg, node in self._pending]
+        self.dynamic = tuple(_Edge(seg, node) for seg, node in self._pending)
         self._pending = []
+        self.slash = self.static.get("")
         for node in self.static.values():
             node.finish()
         for edge in self.dynamic:
             edge.node.finish()
 
 
-def _first_accepting(routes: list[Route], method: str | None) -> Route | None:
+def _first_accepting(routes: list[_Target], method: str | None) -> _Target | None:
     for route in routes:
         if route.methods is None or (method is not None and method in route.methods):
             return route
@@ -166,7 +205,7 @@ class Router:
             node = root
             for segment in route.segments:
                 node = node.child(segment)
-            node.routes.append(route)
+            node.routes.append(_Target(route))
         root.finish()
         self._root = root
         # PERF: a path made only of static segments is answered by one dict lookup
@@ -182,12 +221,12 @@ class Router:
             if child.routes:
                 table: dict[str | None, tuple[t.Any, t.Any] | None] = {}
                 methods: set[str] = set()
-                for route in child.routes:
-                    methods.update(route.methods or ())
+                for target in child.routes:
+                    methods.update(target.methods or ())
                 for method in [*methods, None]:
-                    route = _first_accepting(child.routes, method)
-                    if route is not None and not route.fallback and route.veto is None:
-                        table[method] = (route.target, route.defaults or None)
+                    found = _first_accepting(child.routes, method)
+                    if found is not None and not found.fallback and found.veto is None:
+                        table[method] = (found.target, found.defaults)
                     else:
                         table[method] = None  # the full search decides
                 self._static[path] = table
@@ -211,11 +250,12 @@ class Router:
                 hit = table.get(None)
             if hit is not None:
                 defaults = hit[1]
-                return hit[0], (dict(defaults) if defaults is not None else {})
+                return hit[0], ({} if defaults is None else dict(defaults))
 
+        parts = path.split("/")
         refused: list[t.AbstractSet[str]] = []
         try:
-            found = _search(self._root, path.split("/"), 0, (), method, refused)
+            found = _search(self._root, parts, 0, len(parts), (), method, refused)
         except _SlashRequired:
             return None
         if found is None:
@@ -227,10 +267,12 @@ class Router:
             _miss(refused, 2)
 
         route, values = found
+        if route.simple:
+            return route.target, dict(zip(route.names, values))
         if route.fallback:
             return None
         view_args: dict[str, t.Any] = {}
-        for name, convert, value in zip(route.arg_names, route.converters, values):
+        for name, convert, value in zip(route.names, route.convs, values):
             if convert is None:
                 view_args[name] = value
             else:
@@ -238,7 +280,7 @@ class Router:
                     view_args[name] = convert(value)
                 except ValidationError:
                     _miss(refused, 1)
-        if route.defaults:
+        if route.defaults is not None:
             view_args.update(route.defaults)
         if route.veto is not None and route.veto(view_args, method):
             return None
@@ -260,78 +302,112 @@ def _miss(refused: list[t.AbstractSet[str]], passes: int) -> t.NoReturn:
     raise NotFound()
 
 
+Found = t.Optional[t.Tuple[_Target, t.Tuple[str, ...]]]
+
+
 def _search(
     node: _Node,
     parts: list[str],
     index: int,
+    count: int,
     values: tuple[str, ...],
     method: str,
     refused: list[t.AbstractSet[str]],
-) -> tuple[Route, tuple[str, ...]] | None:
-    """Depth-first search from ``node`` for ``parts[index:]``.
+) -> Found:
+    """Depth-first search from ``node`` for ``parts[index:count]``.
 
     Appends to ``refused`` the method sets of routes that matched the path but
     not the method; raises ``_SlashRequired`` for a strict trailing-slash redirect.
     """
-    if index == len(parts):
-        for route in node.routes:
-            methods = route.methods
-            if methods is not None and method not in methods:
-                refused.append(methods)
-            else:
-                return route, values
-        slash = node.static.get("")
-        if slash is not None:
-            for route in slash.routes:
-                if route.methods is None or method in route.methods:
-                    if route.strict_slashes:
-                        raise _SlashRequired()
+    # PERF: static children are followed in a loop, not by recursion; ``above``
+    # keeps the nodes to come back to (deepest last), exactly as the recursive
+    # formulation would unwind (bench/bench_router.py, "dynamic" cases).
+    above: list[_Node] = []
+    while True:
+        if index == count:
+            for route in node.routes:
+                methods = route.methods
+                if methods is not None and method not in methods:
+                    refused.append(methods)
+                else:
                     return route, values
+            slash = node.slash
+            if slash is not None:
+                for route in slash.routes:
+                    if route.methods is None or method in route.methods:
+                        if route.strict:
+                            raise _SlashRequired()
+                        return route, values
+            break
+        child = node.static.get(parts[index])
+        if child is None:
+            break
+        above.append(node)
+        node = child
+        index += 1
+
+    while True:
+        if index < count:
+            # The static child (if any) failed: the dynamic edges, in weight order.
+            part = parts[index]
+            for edge in node.dynamic:
+                kind = edge.kind
+                if kind == KIND_NONEMPTY:
+                    if not part:
+                        continue
+                    found = _search(edge.node, parts, index + 1, count, values + (part,), method, refused)
+                elif kind == KIND_DECIMAL:
+                    if not part.isdecimal():
+                        continue
+                    found = _search(edge.node, parts, index + 1, count, values + (part,), method, refused)
+                elif kind == KIND_PATH:
+                    rest = "/".join(parts[index:]) if index + 1 < count else part
+                    if not _path_like(rest):
+                        continue
+                    found = _search(edge.node, parts, count, count, values + (rest,), method, refused)
+                else:
+                    found = _regex_edge(edge, parts, index, count, values, method, refused)
+                if found is not None:
+                    return found
+            # A lone trailing slash may still match a route that ignores it.
+            if index == count - 1 and part == "":
+                for route in node.routes:
+                    if route.strict:
+                        continue
+                    methods = route.methods
+                    if methods is not None and method not in methods:
+                        refused.append(methods)
+                    else:
+                        return route, values
+        if not above:
+            return None
+        node = above.pop()
+        index -= 1
+
+
+def _regex_edge(
+    edge: _Edge,
+    parts: list[str],
+    index: int,
+    count: int,
+    values: tuple[str, ...],
+    method: str,
+    refused: list[t.AbstractSet[str]],
+) -> Found:
+    """Follow a dynamic edge that needs its regular expression."""
+    if edge.final:
+        m = edge.match("/".join(parts[index:]))
+        next_index = count
+    else:
+        m = edge.match(parts[index])
+        next_index = index + 1
+    if m is None:
         return None
+    groups = tuple(m.group(name) for name in edge.groups)
+    if edge.suffixed and m.group(edge.last) == "/":
+        # The pattern kept a trailing slash apart: what is left is that slash.
+        return _search(edge.node, _LONE_SLASH, 0, 1, values + groups, method, refused)
+    return _search(edge.node, parts, next_index, count, values + groups, method, refused)
 
-    part = parts[index]
-    child = node.static.get(part)
-    if child is not None:
-        found = _search(child, parts, index + 1, values, method, refused)
-        if found is not None:
-            return found
 
-    for edge in node.dynamic:
-        kind = edge.kind
-        if kind == KIND_NONEMPTY:
-            if not part:
-                continue
-            found = _search(edge.node, parts, index + 1, values + (part,), method, refused)
-        elif kind == KIND_DECIMAL:
-            if not part.isdecimal():
-                continue
-            found = _search(edge.node, parts, index + 1, values + (part,), method, refused)
-        else:
-            if edge.final:
-                m = edge.match("/".join(parts[index:]))
-                rest: list[str] = parts
-                next_index = len(parts)
-            else:
-                m = edge.match(part)
-                rest = parts
-                next_index = index + 1
-            if m is None:
-                continue
-            if edge.suffixed and m.group(edge.last) == "/":
-                rest = [""]
-                next_index = 0
-            groups = tuple(m.group(name) for name in edge.groups)
-            found = _search(edge.node, rest, next_index, values + groups, method, refused)
-        if found is not None:
-            return found
-
-    if index == len(parts) - 1 and part == "":
-        for route in node.routes:
-            if route.strict_slashes:
-                continue
-            methods = route.methods
-            if methods is not None and method not in methods:
-                refused.append(methods)
-            else:
-                return route, values
-    return None
+_LONE_SLASH = [""]

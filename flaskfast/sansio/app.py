@@ -148,7 +148,7 @@ class App(Scaffold):
             main_file = getattr(sys.modules["__main__"], "__file__", None)
             if main_file is None:
                 return "__main__"
-            return os.path.splitext(os.path.basename(main_file))[0]
+            return str(os.path.splitext(os.path.basename(main_file))[0])
         return self.import_name
 
     @cached_property
@@ -226,7 +226,7 @@ class App(Scaffold):
         **options: t.Any,
     ) -> None:
         if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
+            endpoint = _endpoint_from_view_func(view_func)
         options["endpoint"] = endpoint
         methods = options.pop("methods", None)
         if methods is None:
@@ -385,7 +385,7 @@ class App(Scaffold):
         return _wz_redirect(
             location,
             code=code,
-            Response=self.response_class,  # type: ignore[arg-type]
+            Response=self.response_class,
         )
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:

@@ -1,0 +1,434 @@
+"""Request and response objects.
+
+``Request`` computes its environ-derived attributes lazily; every one must
+equal werkzeug's eagerly computed value and stay assignable.  ``Response``
+has a one-pass WSGI fast path that must produce exactly what werkzeug's
+generic pipeline (and Flask's Response) produces.
+"""
+
+from __future__ import annotations
+
+import io
+import typing as t
+
+import flask
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import flaskfast
+from flaskfast.wrappers import Request
+from flaskfast.wrappers import Response
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from flaskfast import Flask
+    from flaskfast.testing import FlaskClient
+
+# -- Request: lazy attributes equal werkzeug's --------------------------------------
+
+LAZY_ATTRIBUTES = (
+    "method",
+    "scheme",
+    "server",
+    "root_path",
+    "path",
+    "query_string",
+    "remote_addr",
+)
+DERIVED_ATTRIBUTES = (
+    "url",
+    "base_url",
+    "url_root",
+    "host_url",
+    "host",
+    "full_path",
+    "script_root",
+    "is_secure",
+    "access_route",
+    "content_type",
+    "mimetype",
+    "user_agent",
+)
+
+latin1_text = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    max_size=12,
+)
+
+
+@st.composite
+def environs(draw: st.DrawFn) -> dict[str, t.Any]:
+    environ: dict[str, t.Any] = {
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+    }
+    optional: dict[str, st.SearchStrategy[t.Any]] = {
+        "REQUEST_METHOD": st.sampled_from(["GET", "post", "Head", "PATCH", "", "BREW"]),
+        "wsgi.url_scheme": st.sampled_from(["http", "https", "ws"]),
+        "SERVER_NAME": st.sampled_from(["localhost", "example.test", "10.0.0.1"]),
+        "SERVER_PORT": st.sampled_from(["80", "443", "8080", "", "junk"]),
+        "SCRIPT_NAME": st.one_of(latin1_text.map(lambda s: "/" + s), st.just(""), st.just("/app/")),
+        "PATH_INFO": st.one_of(
+            latin1_text.map(lambda s: "/" + s),
+            latin1_text,
+            st.sampled_from(["", "/", "//x", "///", "/a/b/", "/caf\xc3\xa9"]),
+        ),
+        "QUERY_STRING": st.one_of(latin1_text, st.sampled_from(["a=1&b=2", "x=%20y", ""])),
+        "HTTP_HOST": st.sampled_from(["example.test", "example.test:5000", "EXAMPLE.test"]),
+        "REMOTE_ADDR": st.sampled_from(["127.0.0.1", "::1"]),
+        "HTTP_X_CUSTOM": latin1_text,
+        "CONTENT_TYPE": st.sampled_from(["text/plain; charset=utf-8", "application/json", ""]),
+        "CONTENT_LENGTH": st.sampled_from(["0", "12", ""]),
+        "HTTP_USER_AGENT": st.sampled_from(["agent/1.0", ""]),
+        "HTTP_X_FORWARDED_FOR": st.sampled_from(["1.2.3.4, 5.6.7.8", "9.9.9.9"]),
+    }
+    for key, strategy in optional.items():
+        if draw(st.booleans()):
+            environ[key] = draw(strategy)
+    if "HTTP_HOST" not in environ and "SERVER_NAME" not in environ:
+        environ["SERVER_NAME"] = "fallback.test"
+    return environ
+
+
+def _headers_list(req: t.Any) -> list[tuple[str, str]]:
+    return list(req.headers.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(environ=environs())
+def test_lazy_attributes_equal_werkzeug(environ: dict[str, t.Any]) -> None:
+    ours = Request(dict(environ))
+    theirs = WerkzeugRequest(dict(environ))
+    for name in LAZY_ATTRIBUTES + DERIVED_ATTRIBUTES:
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert _headers_list(ours) == _headers_list(theirs)
+    assert ours.args == theirs.args
+
+
+@settings(max_examples=60, deadline=None)
+@given(environ=environs(), order=st.permutations(LAZY_ATTRIBUTES + ("headers",)))
+def test_access_order_does_not_matter(environ: dict[str, t.Any], order: list[str]) -> None:
+    ours = Request(dict(environ))
+    theirs = WerkzeugRequest(dict(environ))
+    for name in order:
+        value = getattr(ours, name)
+        if name == "headers":
+            assert list(value.items()) == _headers_list(theirs)
+        else:
+            assert value == getattr(theirs, name)
+    assert ours.url == theirs.url
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("method", "PUT"),
+        ("path", "/assigned"),
+        ("root_path", "/mount"),
+        ("query_string", b"z=9"),
+        ("scheme", "https"),
+        ("server", ("assigned.test", 81)),
+        ("remote_addr", "192.0.2.1"),
+        ("headers", Headers({"Host": "h.test", "X-A": "1"})),
+    ],
+)
+@pytest.mark.parametrize("read_first", [False, True])
+def test_lazy_attributes_are_assignable_like_werkzeug(name: str, value: t.Any, read_first: bool) -> None:
+    environ = EnvironBuilder("/orig?q=1", base_url="http://orig.test/root").get_environ()
+    ours = Request(dict(environ))
+    theirs = WerkzeugRequest(dict(environ))
+    if read_first:
+        getattr(ours, name)
+    setattr(ours, name, value)
+    setattr(theirs, name, value)
+    assert getattr(ours, name) == value
+    for derived in ("url", "full_path", "base_url", "host", "args"):
+        assert getattr(ours, derived) == getattr(theirs, derived), derived
+
+
+def test_request_registers_itself_in_environ() -> None:
+    environ = EnvironBuilder().get_environ()
+    req = Request(environ)
+    assert environ["werkzeug.request"] is req
+    other = EnvironBuilder().get_environ()
+    Request(other, populate_request=False)
+    assert "werkzeug.request" not in other
+
+
+def test_shallow_request_refuses_to_read_body() -> None:
+    environ = EnvironBuilder(method="POST", data={"a": "1"}).get_environ()
+    req = Request(environ, shallow=True)
+    assert "werkzeug.request" not in environ
+    with pytest.raises(RuntimeError):
+        req.form  # noqa: B018
+
+
+def test_lazy_descriptor_is_visible_on_the_class() -> None:
+    assert Request.path.__class__.__name__ == "_lazy"  # type: ignore[attr-defined]
+    req = Request(EnvironBuilder("/x").get_environ())
+    assert "path" not in vars(req)
+    assert req.path == "/x"
+    assert vars(req)["path"] == "/x"
+
+
+def test_request_state_inside_a_view_matches_flask() -> None:
+    rows = []
+    for mod in (flask, flaskfast):
+        app = mod.Flask("req")
+        bp = mod.Blueprint("outer", __name__)
+        inner = mod.Blueprint("inner", __name__)
+
+        @inner.route("/<int:n>", methods=["GET", "POST"])
+        def view(n: int) -> t.Any:
+            r = mod.request
+            return {
+                "endpoint": r.endpoint,
+                "blueprint": r.blueprint,
+                "blueprints": r.blueprints,
+                "view_args": r.view_args,
+                "rule": r.url_rule.rule,
+                "path": r.path,
+                "full_path": r.full_path,
+                "url": r.url,
+                "script_root": r.script_root,
+                "method": r.method,
+                "args": r.args.to_dict(flat=False),
+                "form": r.form.to_dict(flat=False),
+                "json": r.get_json(silent=True),
+            }
+
+        bp.register_blueprint(inner, url_prefix="/inner")
+        app.register_blueprint(bp, url_prefix="/outer")
+        client = app.test_client()
+        rows.append(
+            [
+                client.get("/outer/inner/5?a=1&a=2").get_json(),
+                client.post("/outer/inner/6", data={"f": "v"}).get_json(),
+                client.post("/outer/inner/7", json={"k": [1]}).get_json(),
+                client.get("/outer/inner/8", base_url="https://h.test/root/").get_json(),
+            ]
+        )
+    assert rows[1] == rows[0]
+
+
+def test_request_outside_a_view_has_no_endpoint() -> None:
+    req = Request(EnvironBuilder().get_environ())
+    assert req.endpoint is None
+    assert req.blueprint is None
+    assert req.blueprints == []
+    assert req.url_rule is None and req.view_args is None and req.routing_exception is None
+
+
+def test_limits_follow_app_config(app: Flask) -> None:
+    app.config.update(MAX_CONTENT_LENGTH=10, MAX_FORM_MEMORY_SIZE=20, MAX_FORM_PARTS=30)
+    with app.test_request_context():
+        req = flaskfast.request
+        assert (req.max_content_length, req.max_form_memory_size, req.max_form_parts) == (10, 20, 30)
+        req.max_content_length = 1
+        req.max_form_memory_size = 2
+        req.max_form_parts = 3
+        assert (req.max_content_length, req.max_form_memory_size, req.max_form_parts) == (1, 2, 3)
+    plain = Request(EnvironBuilder().get_environ())
+    base = WerkzeugRequest(EnvironBuilder().get_environ())
+    assert plain.max_content_length == base.max_content_length
+    assert plain.max_form_memory_size == base.max_form_memory_size
+    assert plain.max_form_parts == base.max_form_parts
+
+
+def test_max_content_length_rejects_large_body(app: Flask, client: FlaskClient) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 4
+
+    @app.route("/", methods=["POST"])
+    def index() -> str:
+        return str(len(flaskfast.request.get_data()))
+
+    assert client.post("/", data=b"abc").data == b"3"
+    assert client.post("/", data=b"too long").status_code == RequestEntityTooLarge.code
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_invalid_json_error_like_flask(debug: bool) -> None:
+    results = []
+    for mod in (flask, flaskfast):
+        app = mod.Flask("json")
+        app.debug = debug
+        app.add_url_rule("/", "index", lambda: str(mod.request.json), methods=["POST"])
+        response = app.test_client().post("/", data=b"{not json", content_type="application/json")
+        results.append((response.status_code, response.data))
+    assert results[1] == results[0]
+
+
+def test_invalid_json_raises_bad_request(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data=b"{", content_type="application/json"):
+        with pytest.raises(BadRequest):
+            flaskfast.request.get_json()
+
+
+def test_request_json_uses_app_provider(app: Flask) -> None:
+    class Provider(flaskfast.json.provider.DefaultJSONProvider):
+        def loads(self, s: t.Any, **kwargs: t.Any) -> t.Any:
+            return {"loaded_by": "provider"}
+
+    app.json = Provider(app)
+    with app.test_request_context("/", method="POST", json={"a": 1}):
+        assert flaskfast.request.get_json() == {"loaded_by": "provider"}
+
+
+def test_files_from_non_multipart_form_explained_in_debug(app: Flask) -> None:
+    app.debug = True
+    with app.test_request_context("/", method="POST", data={"f": "not a file"}):
+        with pytest.raises(KeyError) as info:
+            flaskfast.request.files["f"]
+        assert "multipart/form-data" in str(info.value)
+
+
+# -- Response ---------------------------------------------------------------------------
+
+
+def test_response_defaults() -> None:
+    rv = Response("hi")
+    assert rv.mimetype == "text/html"
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert rv.status == "200 OK"
+    assert rv.autocorrect_location_header is False
+    assert Response.default_mimetype == flask.Response.default_mimetype
+
+
+def test_max_cookie_size_follows_config(app: Flask) -> None:
+    assert Response().max_cookie_size == WerkzeugResponse().max_cookie_size
+    app.config["MAX_COOKIE_SIZE"] = 20
+    with app.app_context():
+        rv = Response()
+        assert rv.max_cookie_size == 20
+        with pytest.warns(UserWarning, match="cookie is too large"):
+            rv.set_cookie("name", "x" * 50)
+
+
+def test_response_json_property(app: Flask) -> None:
+    with app.app_context():
+        rv = flaskfast.jsonify(a=[1, 2])
+        assert rv.json == {"a": [1, 2]}
+        assert rv.is_json
+
+
+def _wsgi(response: t.Any, method: str = "GET", call: t.Any = None) -> tuple[t.Any, ...]:
+    environ = EnvironBuilder(method=method).get_environ()
+    seen: dict[str, t.Any] = {}
+
+    def start_response(status: str, headers: t.Any, exc_info: t.Any = None) -> None:
+        seen["status"], seen["headers"] = status, list(headers)
+
+    app_iter = (call or type(response).__call__)(response, environ, start_response)
+    body = b"".join(bytes(chunk) for chunk in app_iter)
+    if hasattr(app_iter, "close"):
+        app_iter.close()
+    return seen["status"], seen["headers"], body
+
+
+header_items = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["X-A", "x-b", "Vary", "Cache-Control"]), st.sampled_from(["1", "two", "a b"])),
+        st.tuples(st.sampled_from(["Content-Length", "content-length"]), st.sampled_from(["0", "5", "99"])),
+        st.tuples(st.sampled_from(["Location", "content-location"]), st.sampled_from(["/x", "/é ü", "http://h.test/p?q"])),
+        st.tuples(st.just("Content-Type"), st.sampled_from(["text/plain", "application/json"])),
+        st.tuples(st.sampled_from(["Allow", "Expires", "Last-Modified", "Content-Encoding"]), st.just("v")),
+    ),
+    max_size=6,
+)
+bodies = st.one_of(
+    st.lists(st.binary(max_size=6), max_size=3),
+    st.text(max_size=8),
+    st.binary(max_size=8),
+    st.lists(st.text(max_size=3), min_size=1, max_size=3),
+)
+statuses = st.one_of(
+    st.sampled_from([100, 101, 200, 201, 204, 205, 301, 304, 404, 500, 599]),
+    st.sampled_from(["299 CUSTOM", "200 ok", "207"]),
+)
+
+
+def _build(cls: type, body: t.Any, status: t.Any, headers: list[tuple[str, str]]) -> t.Any:
+    rv = cls(body, status=status)
+    for key, value in headers:
+        rv.headers.add(key, value)
+    return rv
+
+
+@settings(max_examples=250, deadline=None)
+@given(body=bodies, status=statuses, headers=header_items, method=st.sampled_from(["GET", "HEAD", "POST"]))
+def test_fast_call_equals_werkzeug_and_flask(
+    body: t.Any, status: t.Any, headers: list[tuple[str, str]], method: str
+) -> None:
+    ours = _wsgi(_build(Response, body, status, headers), method)
+    generic = _wsgi(_build(Response, body, status, headers), method, call=WerkzeugResponse.__call__)
+    theirs = _wsgi(_build(flask.Response, body, status, headers), method)
+    assert ours == generic
+    assert ours == theirs
+
+
+def test_fast_call_after_set_data_and_mutation() -> None:
+    rv = Response("first")
+    rv.set_data("second, longer")
+    rv.headers["X-Late"] = "1"
+    rv.status_code = 202
+    assert _wsgi(rv) == _wsgi(rv, call=WerkzeugResponse.__call__)
+    assert _wsgi(rv)[2] == b"second, longer"
+
+
+def test_fast_call_with_str_chunks_uses_general_path() -> None:
+    rv = Response()
+    rv.response = ["text ", "chunks"]
+    assert _wsgi(rv) == _wsgi(rv, call=WerkzeugResponse.__call__)
+    assert _wsgi(rv)[2] == b"text chunks"
+
+
+def test_iterator_body_is_streamed_without_length() -> None:
+    rv = Response(iter([b"a", b"b"]))
+    status, headers, body = _wsgi(rv)
+    assert body == b"ab"
+    assert "Content-Length" not in dict(headers)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_subclass_overriding_pipeline_is_honoured(method: str) -> None:
+    calls: list[str] = []
+
+    class Traced(Response):
+        def get_wsgi_headers(self, environ: t.Any) -> Headers:
+            calls.append("get_wsgi_headers")
+            headers = super().get_wsgi_headers(environ)
+            headers["X-Traced"] = "1"
+            return headers
+
+        def get_app_iter(self, environ: t.Any) -> t.Iterable[bytes]:
+            calls.append("get_app_iter")
+            return super().get_app_iter(environ)
+
+    status, headers, body = _wsgi(Traced("body"), method)
+    assert ("X-Traced", "1") in headers
+    assert calls == ["get_wsgi_headers", "get_app_iter"]
+    assert body == (b"" if method == "HEAD" else b"body")
+
+
+def test_subclass_overriding_iter_encoded_is_honoured() -> None:
+    class Upper(Response):
+        def iter_encoded(self) -> t.Iterator[bytes]:
+            for chunk in super().iter_encoded():
+                yield chunk.upper()
+
+    assert _wsgi(Upper("shout"))[2] == b"SHOUT"
+
+
+def test_call_on_close_runs_after_iteration() -> None:
+    closed: list[str] = []
+    rv = Response("x")
+    rv.call_on_close(lambda: closed.append("closed"))
+    assert _wsgi(rv)[2] == b"x"
+    assert closed == ["closed"]
