@@ -702,7 +702,10 @@ class Flask(App):
             # PERF: the stock cookie session is opened lazily; if nothing
             # touched it and no cookie came in, saving it would do nothing
             # (bench: every scenario without a session).
-            if "HTTP_COOKIE" not in ctx.request.environ:
+            req = ctx.request
+            if "HTTP_COOKIE" not in req.environ or (
+                interface.get_cookie_name(self) not in req.cookies
+            ):
                 return response
             sess = ctx._open_session()
         if not interface.is_null_session(sess):
@@ -766,9 +769,23 @@ class Flask(App):
         """The WSGI application: push a request context, dispatch, and
         return the response; the context is popped (running teardown
         functions) whatever happens."""
-        problem = _environ_problem(environ)
-        if problem is not None:
-            return BadRequest(problem)(environ, start_response)
+        # PERF: one expression covers a well-formed environ; anything unusual
+        # gets the full check (bench: every scenario).
+        path = environ.get("PATH_INFO", "")
+        host = environ.get("HTTP_HOST")
+        if not (
+            type(path) is str
+            and path.isascii()
+            and type(host) is str
+            and host.isprintable()
+            and "wsgi.input" in environ
+            and "wsgi.errors" in environ
+            and "wsgi.url_scheme" in environ
+            and type(environ.get("REQUEST_METHOD")) is str
+        ):
+            problem = _environ_problem(environ)
+            if problem is not None:
+                return BadRequest(problem)(environ, start_response)
         ctx = self.request_context(environ)
         error: BaseException | None = None
         try:

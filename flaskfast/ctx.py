@@ -258,10 +258,17 @@ class RequestContext:
         except UnicodeError:
             self.request.routing_exception = _bad_path()
             return True
+        request = self.request
+        if "method" in request.__dict__:
+            method = request.method
+        else:
+            # PERF: the same value the lazy ``Request.method`` computes, stored
+            # so that later reads are plain attribute reads (bench: every scenario).
+            method = request.__dict__["method"] = str(
+                environ.get("REQUEST_METHOD", "GET")
+            ).upper()
         try:
-            result = self.app.url_map.fast_match(
-                path_info, str(environ.get("REQUEST_METHOD", "GET")).upper()
-            )
+            result = self.app.url_map.fast_match(path_info, method)
         except HTTPException as e:
             self.request.routing_exception = e
             return True

@@ -90,7 +90,11 @@ def _assemble(
     rv._status_code = code
     rv.direct_passthrough = False
     rv._on_close = []
-    rv.response = [data]
+    body = rv.response = [data]
+    if extra is None:
+        # Lets Response.__call__ recognise this exact header list and body,
+        # untouched since, and hand them to start_response as they are.
+        rv._ff_plain = (items[0], items[1], code, body)
     return rv
 
 
