@@ -543,7 +543,7 @@ class Flask(App):
         while ``ensure_sync`` is the stock one."""
         # PERF: inspect.iscoroutinefunction costs several calls; registered
         # functions are few and long-lived (bench: every scenario).
-        if self._default_ensure_sync:
+        if self._default_ensure_sync and "ensure_sync" not in self.__dict__:
             try:
                 return self._sync_cache[func]
             except KeyError:
@@ -703,14 +703,21 @@ class Flask(App):
             # touched it and no cookie came in, saving it would do nothing
             # (bench: every scenario without a session).
             req = ctx.request
-            if "HTTP_COOKIE" not in req.environ or (
-                interface.get_cookie_name(self) not in req.cookies
+            cookie = req.environ.get("HTTP_COOKIE")
+            pushed = ctx.__dict__.get("_pushed_cookie", cookie)
+            if pushed is None or (
+                cookie == pushed and interface.get_cookie_name(self) not in req.cookies
             ):
                 return response
             sess = ctx._open_session()
         if not interface.is_null_session(sess):
             interface.save_session(self, sess, response)
         return response
+
+    def _stock_url_adapter(self) -> bool:
+        """Whether ``create_url_adapter`` is the stock one (on the class and
+        not replaced on the instance), so adapters may be built lazily."""
+        return self._default_url_adapter and "create_url_adapter" not in self.__dict__
 
     def _lazy_session(self) -> bool:
         """Whether the session may be opened on first use: true for the

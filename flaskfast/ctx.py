@@ -142,7 +142,15 @@ class AppContext:
         # PERF: the adapter for building URLs outside requests is only needed
         # by url_for; with the stock create_url_adapter it is built on first
         # use (bench: every scenario pushes an app context).
-        if not app._default_url_adapter:
+        if app._stock_url_adapter():
+            config = app.config
+            # Flask binds the adapter here; remember what it would be bound to.
+            self._adapter_config = (
+                config["SERVER_NAME"],
+                config["APPLICATION_ROOT"],
+                config["PREFERRED_URL_SCHEME"],
+            )
+        else:
             self.url_adapter = app.create_url_adapter(None)
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._cv_tokens: list[contextvars.Token[AppContext]] = []
@@ -152,8 +160,17 @@ class AppContext:
         try:
             return self.__dict__["url_adapter"]  # type: ignore[no-any-return]
         except KeyError:
-            adapter = self.__dict__["url_adapter"] = self.app.create_url_adapter(None)
-            return adapter
+            pass
+        server_name, script_name, url_scheme = self._adapter_config
+        adapter = None
+        if server_name is not None:
+            # What the stock create_url_adapter(None) returned when this
+            # context was created, even if the config changed since.
+            adapter = self.app.url_map.bind(
+                server_name, script_name=script_name, url_scheme=url_scheme
+            )
+        self.__dict__["url_adapter"] = adapter
+        return adapter
 
     @url_adapter.setter
     def url_adapter(self, value: MapAdapter | None) -> None:
@@ -198,7 +215,10 @@ class RequestContext:
             request = app.request_class(environ)
         request.json_module = app.json
         self.request: Request = request
-        if not app._default_url_adapter:
+        if app._stock_url_adapter():
+            # The adapter is built on first use, from the environ as it is now.
+            self._adapter_environ = tuple(map(request.environ.get, _ADAPTER_KEYS))
+        else:
             self._build_url_adapter()
         self.flashes: list[tuple[str, str]] | None = None
         self._session_obj: SessionMixin | None = session
@@ -209,10 +229,23 @@ class RequestContext:
 
     def _build_url_adapter(self) -> MapAdapter | None:
         adapter = None
+        environ = self.request.environ
+        saved = self.__dict__.get("_adapter_environ")
+        changed = None
+        if saved is not None:
+            now = tuple(map(environ.get, _ADAPTER_KEYS))
+            if now != saved:
+                # Something changed the environ after this context was made;
+                # bind to what it was then, as an eager adapter would have.
+                changed = now
+                _restore(environ, saved)
         try:
             adapter = self.app.create_url_adapter(self.request)
         except HTTPException as e:
             self.request.routing_exception = e
+        finally:
+            if changed is not None:
+                _restore(environ, changed)
         self.__dict__["url_adapter"] = adapter
         return adapter
 
@@ -235,7 +268,7 @@ class RequestContext:
             self.app,
             environ=self.request.environ,
             request=self.request,
-            session=self._session_obj,
+            session=self._session,
         )
 
     def match_request(self) -> None:
@@ -251,7 +284,8 @@ class RequestContext:
         """Match through the compiled router; False when it cannot decide."""
         environ = self.request.environ
         path = environ.get("PATH_INFO")
-        if not path:
+        if not path or "HTTP_UPGRADE" in environ:
+            # Websocket upgrades are matched by werkzeug.
             return False
         try:
             path_info = path.encode("latin1").decode(errors="replace")
@@ -293,7 +327,23 @@ class RequestContext:
     def _open_session(self) -> SessionMixin:
         app = self.app
         interface = app.session_interface
-        session = interface.open_session(app, self.request)
+        request = self.request
+        environ = request.environ
+        pushed_cookie = self.__dict__.get("_pushed_cookie", _NOT_LAZY)
+        current = environ.get("HTTP_COOKIE")
+        if (
+            pushed_cookie is not _NOT_LAZY
+            and current != pushed_cookie
+            and "cookies" not in request.__dict__
+        ):
+            # Opened lazily after something changed the Cookie header: read
+            # the cookies as they were at push, when Flask opens the session.
+            _set_or_drop(environ, "HTTP_COOKIE", pushed_cookie)
+            try:
+                request.cookies  # noqa: B018 - caches the push-time cookies
+            finally:
+                _set_or_drop(environ, "HTTP_COOKIE", current)
+        session = interface.open_session(app, request)
         if session is None:
             session = interface.make_null_session(app)
         self._session_obj = session
@@ -313,13 +363,16 @@ class RequestContext:
         first if needed), open the session and match the URL."""
         _kernel.request_push(self)
         app = self.app
-        if self._session_obj is None and not app._lazy_session():
-            self._open_session()
+        if self._session_obj is None:
+            if app._lazy_session():
+                self._pushed_cookie = self.request.environ.get("HTTP_COOKIE")
+            else:
+                self._open_session()
         # PERF: with the stock adapter factory and matcher, routing goes
         # through the compiled trie without binding a MapAdapter
         # (bench: every scenario).
         if (
-            app._default_url_adapter
+            "_adapter_environ" in self.__dict__
             and type(self)._default_matcher
             and not app.subdomain_matching
             and app.config["TRUSTED_HOSTS"] is None
@@ -357,6 +410,36 @@ class RequestContext:
             f"<{type(self).__name__} {self.request.url!r}"
             f" [{self.request.method}] of {self.app.name}>"
         )
+
+
+# The environ keys a request's URL adapter is bound from.
+_ADAPTER_KEYS = (
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "REQUEST_METHOD",
+    "HTTP_UPGRADE",
+    "HTTP_CONNECTION",
+)
+
+
+_NOT_LAZY: t.Any = object()
+
+
+def _set_or_drop(environ: WSGIEnvironment, key: str, value: t.Any) -> None:
+    if value is None:
+        environ.pop(key, None)
+    else:
+        environ[key] = value
+
+
+def _restore(environ: WSGIEnvironment, values: tuple[t.Any, ...]) -> None:
+    for key, value in zip(_ADAPTER_KEYS, values):
+        _set_or_drop(environ, key, value)
 
 
 def _bad_path() -> HTTPException:

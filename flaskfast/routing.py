@@ -59,6 +59,7 @@ class Map(_WerkzeugMap):
         # settings whose setters below invalidate the compiled router.
         self._ff_rules: list[Rule] = []
         self._ff_version = 0
+        self._ff_fast: FastMatch | None = None  # the current kernel entry point
         self._ff_lock = self.lock_class()
         self._ff_host_matching = False
         self._ff_default_subdomain = ""
@@ -68,11 +69,15 @@ class Map(_WerkzeugMap):
     # -- settings that change how matching works ------------------------------
 
     def _ff_invalidate(self) -> None:
-        self._ff_version += 1
-        # Drop the installed fast path (see _ff_compile); the class method rebuilds.
-        self.__dict__.pop("fast_match", None)
+        with self._ff_lock:  # so a build racing with this change is not installed
+            self._ff_version += 1
+            fast, self._ff_fast = self._ff_fast, None
+            # Drop the fast path installed by _ff_compile (never an attribute someone
+            # else set); the class method then rebuilds on the next call.
+            if fast is not None and self.__dict__.get("fast_match") is fast:
+                del self.__dict__["fast_match"]
 
-    @property  # type: ignore[override]
+    @property
     def host_matching(self) -> bool:
         return self._ff_host_matching
 
@@ -81,7 +86,7 @@ class Map(_WerkzeugMap):
         self._ff_host_matching = value
         self._ff_invalidate()
 
-    @property  # type: ignore[override]
+    @property
     def default_subdomain(self) -> str:
         return self._ff_default_subdomain
 
@@ -90,7 +95,7 @@ class Map(_WerkzeugMap):
         self._ff_default_subdomain = value
         self._ff_invalidate()
 
-    @property  # type: ignore[override]
+    @property
     def redirect_defaults(self) -> bool:
         return self._ff_redirect_defaults
 
@@ -133,18 +138,19 @@ class Map(_WerkzeugMap):
 
     def _ff_compile(self) -> FastMatch:
         with self._ff_lock:
-            installed = self.__dict__.get("fast_match")
-            if installed is not None:
-                return installed  # type: ignore[no-any-return]
+            if self._ff_fast is not None:
+                return self._ff_fast
             version = self._ff_version
             router = self._ff_build_router()
             fast: FastMatch = router.match if router is not None else _never
             # PERF: install the kernel's bound match method as an instance attribute
             # so later calls skip this wrapper frame (bench/bench_router.py). Only
-            # when no subclass overrides fast_match, and only if no rule was added
-            # while building.
-            if version == self._ff_version and type(self).fast_match is Map.fast_match:
-                self.__dict__["fast_match"] = fast
+            # when neither a subclass nor the instance overrides fast_match, and only
+            # if nothing changed while building.
+            if version == self._ff_version:
+                self._ff_fast = fast
+                if type(self).fast_match is Map.fast_match and "fast_match" not in self.__dict__:
+                    self.__dict__["fast_match"] = fast
             return fast
 
     def _ff_build_router(self, kernel: ModuleType = _kernel) -> t.Any:
@@ -222,6 +228,7 @@ def _to_python(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
         return None  # PERF: string, path, any: no call at all
     if (
         cls is IntegerConverter
+        and isinstance(converter, IntegerConverter)  # (narrows the type)
         and "to_python" not in overridden
         and converter.regex in (r"\d+", r"-?\d+")
         and not converter.fixed_digits
@@ -231,4 +238,4 @@ def _to_python(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
     ):
         # PERF: the regex guarantees int() succeeds; skip the bound-method layers.
         return int
-    return converter.to_python  # type: ignore[no-any-return]
+    return converter.to_python

@@ -315,22 +315,20 @@ class Response(ResponseBase):
         return super().__call__(environ, start_response)
 
 
-_pipeline_cache: dict[type, bool] = {}
+_WZ_GET_WSGI_RESPONSE = ResponseBase.get_wsgi_response
+_WZ_GET_WSGI_HEADERS = ResponseBase.get_wsgi_headers
+_WZ_GET_APP_ITER = ResponseBase.get_app_iter
+_WZ_ITER_ENCODED = ResponseBase.iter_encoded
 
 
 def _plain_pipeline(cls: type) -> bool:
     """Whether ``cls`` keeps werkzeug's ``get_wsgi_response`` pipeline, so
-    the one-pass path in :meth:`Response.__call__` produces the same result."""
-    try:
-        return _pipeline_cache[cls]
-    except KeyError:
-        pass
-    plain = (
-        cls.get_wsgi_response is ResponseBase.get_wsgi_response  # type: ignore[attr-defined]
-        and cls.get_wsgi_headers is ResponseBase.get_wsgi_headers  # type: ignore[attr-defined]
-        and cls.get_app_iter is ResponseBase.get_app_iter  # type: ignore[attr-defined]
-        and cls.iter_encoded is ResponseBase.iter_encoded  # type: ignore[attr-defined]
+    the one-pass path in :meth:`Response.__call__` produces the same result.
+    Read from the class every time, so methods patched later count."""
+    return (
+        cls.get_wsgi_response is _WZ_GET_WSGI_RESPONSE  # type: ignore[attr-defined]
+        and cls.get_wsgi_headers is _WZ_GET_WSGI_HEADERS  # type: ignore[attr-defined]
+        and cls.get_app_iter is _WZ_GET_APP_ITER  # type: ignore[attr-defined]
+        and cls.iter_encoded is _WZ_ITER_ENCODED  # type: ignore[attr-defined]
         and getattr(cls, "automatically_set_content_length", False) is True
     )
-    _pipeline_cache[cls] = plain
-    return plain

@@ -248,7 +248,7 @@ def test_response_class_variants_match_flask(body: str, response_class: str) -> 
     assert_same(_shape_setup(body, None, None, response_class))
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     body=st.sampled_from(sorted(BODIES)),
     status=st.sampled_from([None, *STATUSES]),
@@ -1294,3 +1294,177 @@ def test_preserve_context_hook_receives_both_contexts(app: Flask) -> None:
     b"".join(app(environ, lambda *a: None))
     assert [type(c).__name__ for c in got] == ["AppContext", "RequestContext"]
     assert got[1].request.path == "/"
+
+
+# -- state captured when a context is created, not when it is first used ------------
+
+
+def test_server_name_set_inside_app_context_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        app = mod.Flask("late")
+        app.add_url_rule("/x", "x", lambda: "x")
+        with app.app_context():
+            app.config["SERVER_NAME"] = "late.test"
+            try:
+                outcomes.append(mod.url_for("x"))
+            except RuntimeError as e:
+                outcomes.append(("raised", type(e).__name__))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_environ_changed_by_before_request_url_for_like_flask() -> None:
+    def setup(mod: types.ModuleType, app: t.Any) -> None:
+        @app.before_request
+        def rewrite() -> None:
+            mod.request.environ["HTTP_HOST"] = "rewritten.test"
+            mod.request.environ["wsgi.url_scheme"] = "https"
+
+        @app.route("/x")
+        def x() -> str:
+            return mod.url_for("x", _external=True)
+
+    assert_same(setup, "/x")
+
+
+def test_response_class_attribute_changed_after_first_response_like_flask() -> None:
+    bodies = []
+    for mod in FRAMEWORKS:
+
+        class Changing(mod.Response):  # type: ignore[name-defined, misc]
+            pass
+
+        app = mod.Flask("changing")
+        app.response_class = Changing
+        app.add_url_rule("/", "index", lambda: "text")
+        client = app.test_client()
+        first = client.get("/")
+        Changing.default_mimetype = "text/plain"
+        Changing.default_status = 203
+        second = client.get("/")
+        bodies.append(
+            [(r.status, r.headers.get("Content-Type")) for r in (first, second)]
+        )
+    assert bodies[1] == bodies[0]
+
+
+@pytest.mark.parametrize(
+    "map_options",
+    [{"strict_slashes": False}, {"merge_slashes": False}, {"redirect_defaults": False}],
+    ids=["not_strict", "no_merge", "no_redirect_defaults"],
+)
+@pytest.mark.parametrize(
+    "path", ["/dir", "/dir/", "/only-get//", "//only-get", "/defaults/1", "/item/3/", "/files//a"]
+)
+def test_url_map_options_match_flask(map_options: dict[str, t.Any], path: str) -> None:
+    def setup(mod: types.ModuleType, app: t.Any) -> None:
+        for key, value in map_options.items():
+            setattr(app.url_map, key, value)
+        _routes(mod, app)
+
+    assert_same(setup, path)
+
+
+def test_lowercase_head_method_in_environ_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        app = mod.Flask("lower")
+        app.add_url_rule("/", "index", lambda: "body")
+        builder = EnvironBuilder("/")
+        environ = builder.get_environ()
+        builder.close()
+        environ["REQUEST_METHOD"] = "head"
+        seen: dict[str, t.Any] = {}
+
+        def start_response(status: str, headers: t.Any, exc_info: t.Any = None) -> None:
+            seen["status"], seen["headers"] = status, list(headers)
+
+        body = b"".join(app(environ, start_response))
+        outcomes.append((seen["status"], seen["headers"], body))
+    assert outcomes[1] == outcomes[0]
+
+
+@pytest.mark.parametrize("testing", [False, True])
+def test_session_interface_failing_at_open_like_flask(testing: bool) -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+
+        class Failing(mod.sessions.SecureCookieSessionInterface):  # type: ignore[name-defined, misc]
+            def open_session(self, app: t.Any, request: t.Any) -> t.Any:
+                mod.abort(418)
+
+        app = mod.Flask("failing")
+        app.config["TESTING"] = testing
+        app.logger.disabled = True
+        app.session_interface = Failing()
+        app.add_url_rule("/", "index", lambda: "never")
+        outcomes.append(wsgi_call(app, "/"))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_response_method_patched_after_first_response_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+
+        class Patched(mod.Response):  # type: ignore[name-defined, misc]
+            pass
+
+        app = mod.Flask("patched")
+        app.response_class = Patched
+        app.add_url_rule("/", "index", lambda: "text")
+        first = wsgi_call(app, "/")
+
+        def get_wsgi_headers(self: t.Any, environ: t.Any) -> Headers:
+            headers = WerkzeugResponse.get_wsgi_headers(self, environ)
+            headers["X-Patched"] = "1"
+            return headers
+
+        Patched.get_wsgi_headers = get_wsgi_headers  # type: ignore[method-assign]
+        outcomes.append((first, wsgi_call(app, "/")))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_instance_patched_create_url_adapter_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        app = mod.Flask("instance_adapter")
+        app.add_url_rule("/real", "real", lambda: "real")
+        app.add_url_rule("/other", "other", lambda: "other")
+        original = app.create_url_adapter
+
+        def create_url_adapter(request: t.Any) -> t.Any:
+            adapter = original(request)
+            if request is not None and adapter is not None:
+                adapter.path_info = "/other"
+            return adapter
+
+        app.create_url_adapter = create_url_adapter  # type: ignore[method-assign]
+        outcomes.append(wsgi_call(app, "/real"))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_instance_patched_ensure_sync_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        app = mod.Flask("instance_sync")
+        calls: list[str] = []
+        original = app.ensure_sync
+
+        def ensure_sync(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+            calls.append(getattr(func, "__name__", "?"))
+            return original(func)
+
+        app.ensure_sync = ensure_sync  # type: ignore[method-assign]
+
+        @app.before_request
+        def before() -> None:
+            return None
+
+        @app.route("/")
+        def index() -> str:
+            return "x"
+
+        wsgi_call(app, "/")
+        wsgi_call(app, "/")
+        outcomes.append(calls)
+    assert outcomes[1] == outcomes[0]

@@ -817,3 +817,69 @@ def test_session_cookie_sent_back_by_test_client(app: Flask, client: FlaskClient
         return str(flaskfast.session["n"])
 
     assert [client.get("/inc").data for _ in range(3)] == [b"1", b"2", b"3"]
+
+
+def _thread_session_app(mod: types.ModuleType) -> t.Any:
+    app = mod.Flask("threaded")
+    app.secret_key = "k"
+
+    @app.route("/set-in-thread")
+    def set_in_thread() -> str:
+        @mod.copy_current_request_context
+        def work() -> None:
+            mod.session["from_thread"] = True
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        return "done"
+
+    @app.route("/read")
+    def read() -> str:
+        return repr(mod.session.get("from_thread"))
+
+    return app
+
+
+def test_session_written_by_copied_context_is_saved_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        client = _thread_session_app(mod).test_client()
+        first = client.get("/set-in-thread")
+        outcomes.append(("Set-Cookie" in first.headers, client.get("/read").data))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0] == (True, b"True")
+
+
+def test_session_read_after_before_request_changed_cookie_header_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        cookie = _cookie_for(mod, "/write")
+        app = _session_app(mod)
+
+        @app.before_request
+        def strip_cookies() -> None:
+            mod.request.environ["HTTP_COOKIE"] = ""
+
+        outcomes.append(_serve(app, "/read", cookie)[2])
+    assert outcomes[1] == outcomes[0]
+
+
+def test_session_and_request_in_stream_with_context_like_flask() -> None:
+    outcomes = []
+    for mod in FRAMEWORKS:
+        cookie = _cookie_for(mod, "/write")
+        app = _session_app(mod)
+
+        @app.route("/stream")
+        def stream() -> t.Any:
+            def generate() -> t.Iterator[str]:
+                yield mod.request.path
+                yield f" n={mod.session.get('n')}"
+
+            return mod.stream_with_context(generate())
+
+        status, headers, body, _ = _serve(app, "/stream", cookie)
+        outcomes.append((status, _normalise(headers), body))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0][2] == b"/stream n=1"

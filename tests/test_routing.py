@@ -397,3 +397,18 @@ def test_subclass_overriding_fast_match_is_respected() -> None:
     m.fast_match("/", "GET")
     m.fast_match("/", "GET")
     assert Counting.calls == 2
+
+
+def test_instance_attribute_fast_match_is_left_alone() -> None:
+    m = Map([Rule("/", endpoint="i")])
+    calls: list[str] = []
+
+    def spy(path_info: str, method: str) -> t.Any:
+        calls.append(path_info)
+        return Map.fast_match(m, path_info, method)
+
+    m.fast_match = spy  # type: ignore[method-assign]
+    assert m.fast_match("/", "GET") == (rules_of(m)["i"], {})
+    m.add(Rule("/x", endpoint="x"))
+    assert m.fast_match("/x", "GET") == (rules_of(m)["x"], {})
+    assert calls == ["/", "/x"]

@@ -101,15 +101,25 @@ def _headers_list(req: t.Any) -> list[tuple[str, str]]:
     return list(req.headers.items())
 
 
-@settings(max_examples=200, deadline=None)
+def _observe(req: t.Any, name: str) -> t.Any:
+    """An attribute's value, or the type of the error reading it raised."""
+    try:
+        value = getattr(req, name)
+    except Exception as e:
+        return ("raised", type(e))
+    if name == "user_agent":
+        return value.string
+    return value
+
+
+@settings(max_examples=120, deadline=None)
 @given(environ=environs())
 def test_lazy_attributes_equal_werkzeug(environ: dict[str, t.Any]) -> None:
     ours = Request(dict(environ))
     theirs = WerkzeugRequest(dict(environ))
-    for name in LAZY_ATTRIBUTES + DERIVED_ATTRIBUTES:
-        assert getattr(ours, name) == getattr(theirs, name), name
+    for name in LAZY_ATTRIBUTES + DERIVED_ATTRIBUTES + ("args",):
+        assert _observe(ours, name) == _observe(theirs, name), name
     assert _headers_list(ours) == _headers_list(theirs)
-    assert ours.args == theirs.args
 
 
 @settings(max_examples=60, deadline=None)
@@ -123,7 +133,7 @@ def test_access_order_does_not_matter(environ: dict[str, t.Any], order: list[str
             assert list(value.items()) == _headers_list(theirs)
         else:
             assert value == getattr(theirs, name)
-    assert ours.url == theirs.url
+    assert _observe(ours, "url") == _observe(theirs, "url")
 
 
 @pytest.mark.parametrize(
@@ -361,7 +371,7 @@ def _build(cls: type, body: t.Any, status: t.Any, headers: list[tuple[str, str]]
     return rv
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(body=bodies, status=statuses, headers=header_items, method=st.sampled_from(["GET", "HEAD", "POST"]))
 def test_fast_call_equals_werkzeug_and_flask(
     body: t.Any, status: t.Any, headers: list[tuple[str, str]], method: str

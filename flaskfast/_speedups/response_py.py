@@ -40,32 +40,39 @@ _INVALID_TYPE = (
     " instance, or WSGI callable, but it was a {}."
 )
 
-# PERF: per response class, the Content-Type and status line a plain text
-# body gets, or None when the class customises construction and must go
-# through its own __init__ (bench: str hello, tuple, every text scenario).
-_plain_classes: dict[type, tuple[str, str, int] | None] = {}
+# PERF: the Content-Type and status line of a plain text body, by the
+# class's (default_mimetype, default_status); computing them takes several
+# calls (bench: str hello, tuple, every text scenario).
+_plain_values: dict[tuple[t.Any, t.Any], tuple[str, str, int] | None] = {}
+_WERKZEUG_INIT = _WerkzeugResponse.__init__
 
 
 def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
-    try:
-        return _plain_classes[cls]
-    except KeyError:
-        pass
-    found: tuple[str, str, int] | None = None
+    """``(content type, status line, status code)`` that ``cls(text)`` would
+    get, or ``None`` when ``cls`` customises construction and must be
+    called.  Read from the class every time, so later changes count."""
     init = cls.__init__  # type: ignore[misc]
     if (
-        init is _WerkzeugResponse.__init__
-        or getattr(init, "_flaskfast_plain_init", False)
-    ) and getattr(cls, "automatically_set_content_length", False) is True:
-        mimetype = cls.default_mimetype  # type: ignore[attr-defined]
-        status = cls.default_status  # type: ignore[attr-defined]
-        if isinstance(status, int) and type(status) is int and mimetype:
-            try:
-                line = f"{status} {HTTP_STATUS_CODES[status].upper()}"
-            except KeyError:
-                line = f"{status} UNKNOWN"
-            found = (get_content_type(mimetype, "utf-8"), line, status)
-    _plain_classes[cls] = found
+        init is not _WERKZEUG_INIT
+        and not getattr(init, "_flaskfast_plain_init", False)
+    ) or getattr(cls, "automatically_set_content_length", False) is not True:
+        return None
+    key = (cls.default_mimetype, cls.default_status)  # type: ignore[attr-defined]
+    try:
+        return _plain_values[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable class attribute
+        return None
+    mimetype, status = key
+    found: tuple[str, str, int] | None = None
+    if type(status) is int and isinstance(mimetype, str) and mimetype:
+        try:
+            line = f"{status} {HTTP_STATUS_CODES[status].upper()}"
+        except KeyError:
+            line = f"{status} UNKNOWN"
+        found = (get_content_type(mimetype, "utf-8"), line, status)
+    _plain_values[key] = found
     return found
 
 

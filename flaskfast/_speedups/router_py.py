@@ -94,7 +94,7 @@ class _Target:
 
     __slots__ = (
         "target", "methods", "strict", "fallback", "veto", "names", "convs",
-        "defaults", "simple",
+        "defaults", "simple", "single",
     )
 
     def __init__(self, route: Route) -> None:
@@ -113,6 +113,8 @@ class _Target:
             and self.defaults is None
             and all(c is None for c in route.converters)
         )
+        # PERF: one variable (the usual <id>) gets a dict display, not dict(zip()).
+        self.single = len(route.arg_names) == 1
 
 
 def _path_like(text: str) -> bool:
@@ -267,19 +269,30 @@ class Router:
             _miss(refused, 2)
 
         route, values = found
-        if route.simple:
-            return route.target, dict(zip(route.names, values))
         if route.fallback:
             return None
-        view_args: dict[str, t.Any] = {}
-        for name, convert, value in zip(route.names, route.convs, values):
+        view_args: dict[str, t.Any]
+        if route.single and values:
+            convert = route.convs[0]
             if convert is None:
-                view_args[name] = value
+                view_args = {route.names[0]: values[0]}
             else:
                 try:
-                    view_args[name] = convert(value)
+                    view_args = {route.names[0]: convert(values[0])}
                 except ValidationError:
                     _miss(refused, 1)
+        elif route.simple:
+            return route.target, dict(zip(route.names, values))
+        else:
+            view_args = {}
+            for name, convert, value in zip(route.names, route.convs, values):
+                if convert is None:
+                    view_args[name] = value
+                else:
+                    try:
+                        view_args[name] = convert(value)
+                    except ValidationError:
+                        _miss(refused, 1)
         if route.defaults is not None:
             view_args.update(route.defaults)
         if route.veto is not None and route.veto(view_args, method):
@@ -325,19 +338,9 @@ def _search(
     above: list[_Node] = []
     while True:
         if index == count:
-            for route in node.routes:
-                methods = route.methods
-                if methods is not None and method not in methods:
-                    refused.append(methods)
-                else:
-                    return route, values
-            slash = node.slash
-            if slash is not None:
-                for route in slash.routes:
-                    if route.methods is None or method in route.methods:
-                        if route.strict:
-                            raise _SlashRequired()
-                        return route, values
+            found = _terminal(node, values, method, refused)
+            if found is not None:
+                return found
             break
         child = node.static.get(parts[index])
         if child is None:
@@ -352,19 +355,23 @@ def _search(
             part = parts[index]
             for edge in node.dynamic:
                 kind = edge.kind
-                if kind == KIND_NONEMPTY:
-                    if not part:
+                if kind == KIND_NONEMPTY or kind == KIND_DECIMAL:
+                    if kind == KIND_NONEMPTY:
+                        if not part:
+                            continue
+                    elif not part.isdecimal():
                         continue
-                    found = _search(edge.node, parts, index + 1, count, values + (part,), method, refused)
-                elif kind == KIND_DECIMAL:
-                    if not part.isdecimal():
-                        continue
-                    found = _search(edge.node, parts, index + 1, count, values + (part,), method, refused)
+                    if index + 1 == count:  # PERF: the usual last segment, no new frame
+                        found = _terminal(edge.node, values + (part,), method, refused)
+                    else:
+                        found = _search(
+                            edge.node, parts, index + 1, count, values + (part,), method, refused
+                        )
                 elif kind == KIND_PATH:
                     rest = "/".join(parts[index:]) if index + 1 < count else part
                     if not _path_like(rest):
                         continue
-                    found = _search(edge.node, parts, count, count, values + (rest,), method, refused)
+                    found = _terminal(edge.node, values + (rest,), method, refused)
                 else:
                     found = _regex_edge(edge, parts, index, count, values, method, refused)
                 if found is not None:
@@ -383,6 +390,26 @@ def _search(
             return None
         node = above.pop()
         index -= 1
+
+
+def _terminal(
+    node: _Node, values: tuple[str, ...], method: str, refused: list[t.AbstractSet[str]]
+) -> Found:
+    """The path is used up at ``node``: its first route allowing ``method`` wins."""
+    for route in node.routes:
+        methods = route.methods
+        if methods is not None and method not in methods:
+            refused.append(methods)
+        else:
+            return route, values
+    slash = node.slash
+    if slash is not None:
+        for route in slash.routes:
+            if route.methods is None or method in route.methods:
+                if route.strict:
+                    raise _SlashRequired()
+                return route, values
+    return None
 
 
 def _regex_edge(

@@ -334,3 +334,13 @@ def test_kernel_segment_and_route_are_plain_tuples() -> None:
     empty_root = router_py.Segment(True, "", False, False, None)
     router = router_py.Router([route._replace(segments=(empty_root, seg))])
     assert router.match("/a", "GET") == ("t", {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("a/\n\r é%"), max_size=6))
+def test_path_shortcut_matches_path_regex(text: str) -> None:
+    """The regex-free check for `<path:...>` accepts exactly what its regex does."""
+    import re
+
+    pattern = re.compile(r"(?P<__werkzeug_0>[^/].*?)\Z")
+    assert router_py._path_like(text) == (pattern.match(text) is not None)
