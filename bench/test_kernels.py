@@ -1,0 +1,117 @@
+"""Each compiled kernel against its pure twin, on representative input.
+
+Run: ``pytest bench/test_kernels.py --benchmark-group-by=group``.  Every group
+holds one ``py`` and one ``c`` benchmark; the ``c`` ones skip when the
+kernels are not built.  Contexts are pushed through the kernel under test
+(``flaskfast.ctx`` delegates to it for the duration of the benchmark).
+"""
+
+from __future__ import annotations
+
+import importlib
+import typing as t
+from types import ModuleType
+
+import pytest
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import NotFound
+
+import flaskfast
+import flaskfast.ctx
+
+TWINS = ("py", "c")
+
+
+def kernel(name: str, twin: str) -> ModuleType:
+    if twin == "c":
+        return pytest.importorskip(f"flaskfast._speedups.{name}_c")
+    return importlib.import_module(f"flaskfast._speedups.{name}_py")
+
+
+@pytest.fixture(scope="module")
+def app() -> flaskfast.Flask:
+    app = flaskfast.Flask("bench_kernels")
+    app.add_url_rule("/", "index", lambda: "")
+    return app
+
+
+HEADER_CASES = {
+    "plain": Headers([("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "13")]),
+    "five": Headers([
+        ("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", "session=abc; Path=/"),
+        ("Vary", "Cookie"), ("Cache-Control", "no-cache"), ("X-Item-Id", "42"),
+    ]),
+}
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("case", sorted(HEADER_CASES))
+def test_headers(benchmark: t.Any, case: str, twin: str) -> None:
+    mod = kernel("headers", twin)
+    items = HEADER_CASES[case]
+    benchmark.group = f"headers-{case}"
+    result = benchmark(mod.wsgi_header_list, items, 200, 13)
+    assert result is not None and len(result) >= 2
+
+
+VIEW_RETURNS: dict[str, t.Callable[[], t.Any]] = {
+    "str": lambda: "Hello, World!",
+    "str_status": lambda: ("created", 201),
+    "str_status_headers": lambda: ("created", 201, {"X-Item-Id": "42"}),
+    "dict": lambda: {"message": "hi", "items": [1, 2, 3]},
+    "not_found": NotFound,
+}
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("case", sorted(VIEW_RETURNS))
+def test_response(benchmark: t.Any, app: flaskfast.Flask, case: str, twin: str) -> None:
+    mod = kernel("response", twin)
+    make = VIEW_RETURNS[case]
+    benchmark.group = f"response-{case}"
+    with app.test_request_context("/"):
+        rv = benchmark(lambda: mod.make_response(app, make()))
+    assert rv.status_code in (200, 201, 404)
+
+
+@pytest.fixture
+def routed(request: pytest.FixtureRequest) -> t.Iterator[ModuleType]:
+    """The context kernel for ``twin``, also behind ``flaskfast.ctx``."""
+    mod = kernel("context", request.node.callspec.params["twin"])
+    saved = flaskfast.ctx._kernel
+    flaskfast.ctx._kernel = mod
+    yield mod
+    flaskfast.ctx._kernel = saved
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_context_app(benchmark: t.Any, app: flaskfast.Flask, routed: ModuleType, twin: str) -> None:
+    benchmark.group = "context-app-push-pop"
+
+    def cycle() -> None:
+        ctx = flaskfast.ctx.AppContext(app)
+        routed.app_push(ctx)
+        routed.app_pop(ctx, None)
+
+    benchmark(cycle)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_context_request(
+    benchmark: t.Any, app: flaskfast.Flask, routed: ModuleType, twin: str
+) -> None:
+    benchmark.group = "context-request-push-pop"
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+    }
+    # The RequestContext is built outside the timed part: only push and pop
+    # (with its automatic app context) are the kernel's work.
+    contexts = iter([flaskfast.ctx.RequestContext(app, dict(environ)) for _ in range(200_000)])
+
+    def cycle() -> None:
+        ctx = next(contexts)
+        routed.request_push(ctx)
+        routed.request_pop(ctx, None)
+
+    benchmark.pedantic(cycle, rounds=2000, iterations=50, warmup_rounds=10)

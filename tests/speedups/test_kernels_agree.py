@@ -1,0 +1,577 @@
+"""The compiled ``headers``, ``response`` and ``context`` kernels agree with
+their pure twins.
+
+For generated input, each ``<name>_c`` function must give what ``<name>_py``
+gives: an equal result, or an exception of the same type with the same
+message.  Every test skips when the compiled module is not built.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextvars
+import importlib
+import inspect
+import typing as t
+from http import HTTPStatus
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import flaskfast
+import flaskfast.ctx
+from flaskfast import signals
+from flaskfast._speedups import context_py
+from flaskfast._speedups import headers_py
+from flaskfast._speedups import response_py
+from flaskfast.globals import _cv_app
+from flaskfast.globals import _cv_request
+
+SETTINGS = settings(
+    deadline=None,
+    max_examples=150,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+PURE: dict[str, ModuleType] = {
+    "headers": headers_py,
+    "response": response_py,
+    "context": context_py,
+}
+
+
+def compiled(name: str) -> ModuleType:
+    return pytest.importorskip(f"flaskfast._speedups.{name}_c")
+
+
+def outcome(call: t.Callable[[], t.Any]) -> tuple[str, t.Any]:
+    """``("ok", result)`` or ``("raised", (type, message))``."""
+    try:
+        return "ok", call()
+    except Exception as e:  # noqa: BLE001 - any exception is an outcome here
+        return "raised", (type(e), str(e))
+
+
+# -- the public surface -------------------------------------------------------
+
+
+def public_api(module: ModuleType) -> dict[str, t.Any]:
+    """Functions defined by ``module`` itself plus its upper-case constants."""
+    found = {}
+    for name, value in vars(module).items():
+        if name.startswith("_") or isinstance(value, ModuleType):
+            continue
+        if inspect.isfunction(value) and value.__module__ == module.__name__:
+            found[name] = value
+        elif name.isupper() and not callable(value) and not isinstance(value, dict):
+            found[name] = value
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(PURE))
+def test_same_public_names_and_signatures(name: str) -> None:
+    c_module = compiled(name)
+    pure = public_api(PURE[name])
+    assert pure, "the pure twin defines no public functions"
+    for attr, value in pure.items():
+        assert hasattr(c_module, attr), f"{c_module.__name__} lacks {attr}"
+        if callable(value):
+            expected = [
+                (p.name, p.kind, p.default)
+                for p in inspect.signature(value).parameters.values()
+            ]
+            got = [
+                (p.name, p.kind, p.default)
+                for p in inspect.signature(getattr(c_module, attr)).parameters.values()
+            ]
+            assert got == expected, attr
+
+
+def test_context_sentinel_is_shared() -> None:
+    # ctx.py binds the default of pop(exc=...) once; it must mean the same
+    # thing to both twins.
+    assert compiled("context").SENTINEL is context_py.SENTINEL
+
+
+# -- headers ----------------------------------------------------------------
+
+INTERESTING_NAMES = [
+    "Content-Length", "content-length", "CONTENT-LENGTH", "Content-length",
+    "Location", "location", "LOCATION", "Content-Location", "content-location",
+    "Content-Type", "X-Thing", "", "Set-Cookie", "content-lengtH ",
+    "Content-\u212aength",  # the Kelvin sign lowers to "k"
+    "\u0130ocation", "Content-\u0130ength", "l\u0131cation", "content_length",
+]
+
+
+class StrSub(str):
+    def lower(self) -> str:  # type: ignore[override]
+        return "content-length"
+
+
+class OwnIterHeaders(Headers):
+    def __iter__(self) -> t.Iterator[tuple[str, str]]:  # type: ignore[override]
+        return iter(list(super().__iter__())[::-1])
+
+
+names = st.one_of(
+    st.sampled_from(INTERESTING_NAMES),
+    st.text(max_size=18),
+    st.text(alphabet="contelgh-CONTELGH\u0130\u212a", min_size=8, max_size=16),
+)
+values = st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=10)
+pairs = st.tuples(names, values)
+odd_items = st.one_of(
+    st.just(()),
+    st.tuples(names),
+    st.lists(st.one_of(names, values), min_size=1, max_size=3),
+    st.tuples(st.one_of(st.binary(max_size=4), st.integers(), st.none()), values),
+    st.builds(lambda n, v: (StrSub(n), v), names, values),
+    st.integers(),
+    st.just({0: "Content-Length"}),
+)
+statuses = st.one_of(st.integers(100, 599), st.sampled_from([100, 199, 204, 304]))
+lengths = st.one_of(st.none(), st.integers(0, 10**12))
+
+
+@st.composite
+def header_containers(draw: st.DrawFn) -> t.Callable[[], t.Any]:
+    """A factory, so both twins get a fresh (maybe one-shot) container."""
+    kind = draw(st.sampled_from(["list", "headers", "own_iter", "tuple", "generator"]))
+    if kind in ("headers", "own_iter"):
+        items = draw(st.lists(pairs, max_size=6))
+        cls = Headers if kind == "headers" else OwnIterHeaders
+        return lambda: cls(items)
+    items = draw(st.lists(st.one_of(pairs, pairs, pairs, odd_items), max_size=6))
+    if kind == "list":
+        return lambda: list(items)
+    if kind == "tuple":
+        return lambda: tuple(items)
+    return lambda: (item for item in items)
+
+
+@SETTINGS
+@given(container=header_containers(), status=statuses, length=lengths)
+def test_headers_agree(
+    container: t.Callable[[], t.Any], status: int, length: int | None
+) -> None:
+    headers_c = compiled("headers")
+    expected = outcome(lambda: headers_py.wsgi_header_list(container(), status, length))
+    got = outcome(lambda: headers_c.wsgi_header_list(container(), status, length))
+    assert got == expected
+
+
+@pytest.mark.parametrize("name", INTERESTING_NAMES + [StrSub("X-Sub"), b"Location", 7])
+@pytest.mark.parametrize("status", [100, 200, 204, 304])
+def test_headers_each_odd_name_agrees(name: t.Any, status: int) -> None:
+    headers_c = compiled("headers")
+    items = [("Content-Type", "text/plain"), (name, "v"), ("X-After", "1")]
+    for container in (lambda: list(items), lambda: iter(items)):
+        expected = outcome(lambda: headers_py.wsgi_header_list(container(), status, 3))
+        assert outcome(lambda: headers_c.wsgi_header_list(container(), status, 3)) == expected
+    if type(name) is str:
+        expected = outcome(lambda: headers_py.wsgi_header_list(Headers(items), status, 3))
+        assert outcome(lambda: headers_c.wsgi_header_list(Headers(items), status, 3)) == expected
+
+
+def test_headers_not_iterable_and_odd_status() -> None:
+    headers_c = compiled("headers")
+    for args in [(5, 200, 1), (None, 200, None), ([], 204.0, 3), ([], "200", 3)]:
+        expected = outcome(lambda: headers_py.wsgi_header_list(*args))
+        assert outcome(lambda: headers_c.wsgi_header_list(*args)) == expected, args
+
+
+# -- response ---------------------------------------------------------------
+
+
+class TextResponse(flaskfast.Response):
+    default_mimetype = "text/plain"
+    default_status = 201
+
+
+class CustomInitResponse(flaskfast.Response):
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers["X-Custom"] = "yes"
+
+
+class NoLengthResponse(flaskfast.Response):
+    automatically_set_content_length = False
+
+
+RESPONSE_CLASSES = [flaskfast.Response, TextResponse, CustomInitResponse, NoLengthResponse]
+
+
+class Teapot(HTTPException):
+    code = 418
+
+
+class OwnCall(NotFound):
+    def __call__(self, environ: t.Any, start_response: t.Any) -> t.Any:
+        start_response("404 NOT FOUND", [("Content-Type", "text/plain")])
+        return [b"own"]
+
+
+def wsgi_app(environ: t.Any, start_response: t.Any) -> t.Any:
+    start_response("202 ACCEPTED", [("X-Wsgi", "1")])
+    return [b"from wsgi"]
+
+
+Pair = collections.namedtuple("Pair", "body status")
+
+texts = st.one_of(st.text(max_size=12), st.sampled_from(["", "\u00e9t\u00e9", "\ud800"]))
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+status_values = st.one_of(
+    st.integers(100, 599),
+    st.sampled_from(
+        [HTTPStatus.CREATED, "201 CREATED", "404", " 200 OK ", "abc", "", b"200", 0, 99,
+         1000, 200.5, None]
+    ),
+)
+header_values = st.one_of(
+    st.dictionaries(st.sampled_from(["X-A", "X-B", "Content-Type", "Content-Length"]),
+                    st.sampled_from(["1", "text/plain", "two words"]), max_size=3),
+    st.lists(st.tuples(st.sampled_from(["X-A", "Vary"]), st.sampled_from(["1", "x"])),
+             max_size=3),
+    st.sampled_from([{}, [], (), {"X-Bad": "a\nb"}, [("X-A", "1", "extra")], None]),
+)
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> t.Callable[[], t.Any]:
+    kind = draw(st.sampled_from([
+        "str", "str", "bytes", "bytearray", "json", "iterator", "response",
+        "werkzeug_response", "http_error", "wsgi", "bad", "none", "not_wsgi",
+    ]))
+    if kind == "str":
+        text = draw(texts)
+        return lambda: text
+    if kind == "bytes":
+        data = draw(st.binary(max_size=12))
+        return lambda: data
+    if kind == "bytearray":
+        data = draw(st.binary(max_size=12))
+        return lambda: bytearray(data)
+    if kind == "json":
+        value = draw(st.one_of(st.lists(json_values, max_size=3),
+                               st.dictionaries(st.text(max_size=5), json_values, max_size=3)))
+        return lambda: value
+    if kind == "iterator":
+        chunks = draw(st.lists(st.binary(max_size=4), max_size=3))
+        return lambda: iter(chunks)
+    if kind == "response":
+        text = draw(texts.filter(lambda s: s != "\ud800"))
+        code = draw(st.integers(200, 599))
+        return lambda: flaskfast.Response(text, status=code)
+    if kind == "werkzeug_response":
+        text = draw(texts.filter(lambda s: s != "\ud800"))
+        return lambda: WerkzeugResponse(text, headers={"X-W": "1"})
+    if kind == "http_error":
+        make = draw(st.sampled_from([
+            NotFound, lambda: NotFound("gone"), BadRequest, Teapot, OwnCall,
+            lambda: MethodNotAllowed(["GET", "POST"]), MethodNotAllowed,
+        ]))
+        return make  # type: ignore[no-any-return]
+    if kind == "wsgi":
+        return lambda: wsgi_app
+    if kind == "not_wsgi":
+        return lambda: (lambda: None)
+    if kind == "none":
+        return lambda: None
+    bad = draw(st.sampled_from([5, 2.5, object(), {1, 2}, True]))
+    return lambda: bad
+
+
+@st.composite
+def view_returns(draw: st.DrawFn) -> t.Callable[[], t.Any]:
+    body = draw(bodies())
+    shape = draw(st.sampled_from(
+        ["plain", "plain", "status", "headers", "both", "one", "four", "namedtuple"]
+    ))
+    if shape == "plain":
+        return body
+    if shape == "one":
+        return lambda: (body(),)
+    if shape == "four":
+        return lambda: (body(), 200, {}, None)
+    status = draw(status_values)
+    headers = draw(header_values)
+    if shape == "status":
+        return lambda: (body(), status)
+    if shape == "namedtuple":
+        return lambda: Pair(body(), status)
+    if shape == "headers":
+        return lambda: (body(), headers)
+    return lambda: (body(), status, headers)
+
+
+def response_state(rv: t.Any) -> tuple[t.Any, ...]:
+    return (
+        type(rv),
+        rv.status,
+        rv.status_code,
+        rv.headers.to_wsgi_list(),
+        rv.get_data(),
+        sorted(vars(rv)),
+        rv.direct_passthrough,
+    )
+
+
+def run_make_response(
+    kernel: ModuleType, app: flaskfast.Flask, factory: t.Callable[[], t.Any], request: bool
+) -> tuple[str, t.Any]:
+    scope = app.test_request_context("/x") if request else app.app_context()
+    with scope:
+        result = outcome(lambda: kernel.make_response(app, factory()))
+        if result[0] == "ok":
+            return "ok", outcome(lambda: response_state(result[1]))
+        return result
+
+
+@SETTINGS
+@given(
+    factory=view_returns(),
+    response_class=st.sampled_from(RESPONSE_CLASSES),
+    request=st.booleans(),
+)
+def test_make_response_agrees(
+    factory: t.Callable[[], t.Any], response_class: type, request: bool
+) -> None:
+    response_c = compiled("response")
+    app = flaskfast.Flask(__name__)
+    app.response_class = response_class  # type: ignore[assignment]
+    app.add_url_rule("/x", "x_view", lambda: "")
+    expected = run_make_response(response_py, app, factory, request)
+    got = run_make_response(response_c, app, factory, request)
+    assert got == expected
+
+
+def test_returned_response_object_is_unchanged() -> None:
+    response_c = compiled("response")
+    app = flaskfast.Flask(__name__)
+    with app.app_context():
+        rv = flaskfast.Response("same")
+        assert response_c.make_response(app, rv) is rv
+        assert response_c.make_response(app, (rv, 404)) is rv
+        assert rv.status_code == 404
+
+
+@pytest.mark.parametrize("body", ["hello", "", "\u00e9", b"raw", bytearray(b"ba"), "\ud800"])
+@pytest.mark.parametrize("response_class", RESPONSE_CLASSES)
+def test_plain_response_agrees(body: t.Any, response_class: type) -> None:
+    response_c = compiled("response")
+    expected = outcome(lambda: response_state(response_py.plain_response(response_class, body)))
+    got = outcome(lambda: response_state(response_c.plain_response(response_class, body)))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "error",
+    [NotFound, lambda: NotFound("gone"), MethodNotAllowed,
+     lambda: MethodNotAllowed(["GET", "HEAD"]), Teapot, OwnCall, BadRequest],
+)
+@pytest.mark.parametrize("response_class", RESPONSE_CLASSES)
+def test_error_response_agrees(error: t.Any, response_class: type) -> None:
+    response_c = compiled("response")
+    if not hasattr(response_py, "error_response"):
+        pytest.skip("the pure twin has no error_response")
+
+    def state(kernel: ModuleType) -> tuple[str, t.Any]:
+        rv = kernel.error_response(response_class, error())
+        return "ok", None if rv is None else response_state(rv)
+
+    assert outcome(lambda: state(response_c)) == outcome(lambda: state(response_py))
+
+
+# -- context ----------------------------------------------------------------
+
+
+class LabelledAppContext(flaskfast.ctx.AppContext):
+    label = "?"
+
+    def __repr__(self) -> str:
+        return f"<app ctx {self.label}>"
+
+
+class LabelledRequestContext(flaskfast.ctx.RequestContext):
+    label = "?"
+
+    def __repr__(self) -> str:
+        return f"<request ctx {self.label}>"
+
+
+class RecordingApp(flaskfast.Flask):
+    """Counts the app contexts it creates so their labels are stable."""
+
+    made = 0
+
+    def app_context(self) -> flaskfast.ctx.AppContext:
+        ctx = LabelledAppContext(self)
+        self.made += 1
+        ctx.label = f"{self.name}/auto{self.made}"
+        return ctx
+
+
+def label(obj: t.Any) -> str | None:
+    return None if obj is None else repr(obj)
+
+
+OPS = st.tuples(
+    st.sampled_from(["push_app", "pop_app", "push_req", "pop_req"]),
+    st.integers(0, 3),  # which context
+    st.sampled_from(["none", "sentinel", "sentinel_in_except", "error"]),
+)
+
+
+def run_sequence(
+    kernel: ModuleType,
+    ops: list[tuple[str, int, str]],
+    failing_teardown: bool,
+    receivers: bool,
+) -> list[t.Any]:
+    log: list[t.Any] = []
+    apps = [RecordingApp("a0"), RecordingApp("a1")]
+    for app in apps:
+        app.testing = True
+
+        @app.teardown_appcontext
+        def app_down(exc: BaseException | None, app: flaskfast.Flask = app) -> None:
+            log.append(("teardown_app", app.name, repr(exc)))
+
+        @app.teardown_request
+        def req_down(exc: BaseException | None, app: flaskfast.Flask = app) -> None:
+            log.append(("teardown_request", app.name, repr(exc)))
+            if failing_teardown:
+                raise RuntimeError(f"teardown failed in {app.name}")
+
+    app_ctxs = []
+    req_ctxs = []
+    for i in range(4):
+        a = LabelledAppContext(apps[i % 2])
+        a.label = f"app{i}"
+        app_ctxs.append(a)
+        r = LabelledRequestContext(apps[i // 2], {
+            "REQUEST_METHOD": "GET", "PATH_INFO": f"/{i}", "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+        })
+        r.label = f"req{i}"
+        req_ctxs.append(r)
+
+    def pop(fn: t.Callable[[t.Any, t.Any], None], ctx: t.Any, how: str) -> None:
+        if how == "none":
+            fn(ctx, None)
+        elif how == "error":
+            fn(ctx, ValueError("boom"))
+        elif how == "sentinel":
+            fn(ctx, kernel.SENTINEL)
+        else:
+            try:
+                raise KeyError("handled")
+            except KeyError:
+                fn(ctx, kernel.SENTINEL)
+
+    def on_signal(name: str) -> t.Callable[..., None]:
+        def receiver(sender: t.Any, **kwargs: t.Any) -> None:
+            log.append((name, sender.name))
+        return receiver
+
+    pushed = on_signal("pushed")
+    popped = on_signal("popped")
+    if receivers:
+        signals.appcontext_pushed.connect(pushed, weak=False)
+        signals.appcontext_popped.connect(popped, weak=False)
+    try:
+        for op, which, how in ops:
+            if op == "push_app":
+                step = outcome(lambda: kernel.app_push(app_ctxs[which]))
+            elif op == "pop_app":
+                step = outcome(lambda: pop(kernel.app_pop, app_ctxs[which], how))
+            elif op == "push_req":
+                step = outcome(lambda: kernel.request_push(req_ctxs[which]))
+            else:
+                step = outcome(lambda: pop(kernel.request_pop, req_ctxs[which], how))
+            log.append((op, which, how, step))
+            log.append((
+                "state",
+                label(_cv_app.get(None)),
+                label(_cv_request.get(None)),
+                [len(c._cv_tokens) for c in app_ctxs + req_ctxs],
+            ))
+    finally:
+        if receivers:
+            signals.appcontext_pushed.disconnect(pushed)
+            signals.appcontext_popped.disconnect(popped)
+    return log
+
+
+def isolated(kernel: ModuleType, *args: t.Any) -> list[t.Any]:
+    """Run with ``kernel`` behind ``flaskfast.ctx`` too (AppContext.push/pop
+    delegate to it), in a fresh context so nothing leaks into other tests."""
+    saved = flaskfast.ctx._kernel
+    flaskfast.ctx._kernel = kernel
+    try:
+        return contextvars.copy_context().run(run_sequence, kernel, *args)
+    finally:
+        flaskfast.ctx._kernel = saved
+
+
+@SETTINGS
+@given(
+    ops=st.lists(OPS, max_size=12),
+    failing_teardown=st.booleans(),
+    receivers=st.booleans(),
+)
+def test_context_sequences_agree(
+    ops: list[tuple[str, int, str]], failing_teardown: bool, receivers: bool
+) -> None:
+    context_c = compiled("context")
+    expected = isolated(context_py, ops, failing_teardown, receivers)
+    got = isolated(context_c, ops, failing_teardown, receivers)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "ops",
+    [
+        # nesting, re-push of the same context, then unwinding in order
+        [("push_app", 0, "none"), ("push_app", 2, "none"), ("push_app", 0, "none"),
+         ("pop_app", 0, "none"), ("pop_app", 2, "none"), ("pop_app", 0, "sentinel")],
+        # wrong-order pops raise AssertionError
+        [("push_app", 0, "none"), ("push_app", 1, "none"), ("pop_app", 0, "error")],
+        [("push_req", 0, "none"), ("push_req", 2, "none"), ("pop_req", 0, "none"),
+         ("pop_req", 2, "sentinel_in_except")],
+        # a request context pushes its own app context unless its app's is active
+        [("push_app", 1, "none"), ("push_req", 0, "none"), ("pop_req", 0, "none"),
+         ("pop_app", 1, "none")],
+        [("push_app", 0, "none"), ("push_req", 0, "none"), ("pop_req", 0, "error"),
+         ("pop_app", 0, "none")],
+        # popping what was never pushed
+        [("pop_app", 3, "none"), ("pop_req", 1, "none")],
+    ],
+)
+@pytest.mark.parametrize("failing_teardown", [False, True])
+def test_context_examples_agree(
+    ops: list[tuple[str, int, str]], failing_teardown: bool
+) -> None:
+    context_c = compiled("context")
+    expected = isolated(context_py, ops, failing_teardown, True)
+    assert isolated(context_c, ops, failing_teardown, True) == expected
+    # The examples are meaningful: something was pushed or something raised.
+    assert any(entry[0] in ("push_app", "push_req") or entry[-1][0] == "raised"
+               for entry in expected if entry[0] != "state")
