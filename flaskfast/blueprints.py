@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import typing as t
-from datetime import timedelta
 
 from .cli import AppGroup as AppGroup
 from .globals import current_app as current_app
+from .helpers import _configured_send_file_max_age
 from .helpers import send_from_directory as send_from_directory
 from .sansio.blueprints import Blueprint as SansioBlueprint
 from .sansio.blueprints import BlueprintSetupState as BlueprintSetupState
@@ -54,12 +54,7 @@ class Blueprint(SansioBlueprint):
         """Cache max-age (seconds) for :meth:`send_static_file`: the app's
         ``SEND_FILE_MAX_AGE_DEFAULT`` (``None`` means conditional requests
         only). Override for per-file policies."""
-        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if isinstance(value, timedelta):
-            return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        return _configured_send_file_max_age()
 
     def send_static_file(self, filename: str) -> Response:
         """View serving ``filename`` from :attr:`static_folder`.

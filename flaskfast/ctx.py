@@ -133,7 +133,33 @@ def _default_adapter_factory(app: Flask) -> bool:
     return type(app).create_url_adapter is _Flask.create_url_adapter
 
 
-class AppContext:
+_Ctx = t.TypeVar("_Ctx", bound="_Pushable")
+
+
+class _Pushable:
+    """``with`` support shared by both contexts: push on entry, pop with the
+    exception (or ``None``) on exit."""
+
+    def push(self) -> None:
+        raise NotImplementedError
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Ctx) -> _Ctx:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class AppContext(_Pushable):
     """Binds an application to the current thread or task; ``current_app``
     and ``g`` refer to it while it is pushed."""
 
@@ -185,20 +211,9 @@ class AppContext:
         ``teardown_appcontext`` functions with ``exc``."""
         _kernel.app_pop(self, exc)
 
-    def __enter__(self) -> AppContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
 
-class RequestContext:
+class RequestContext(_Pushable):
     """Holds everything about one request: the request object, the URL
     adapter, the session and the flashed messages.  Pushed by
     :meth:`Flask.wsgi_app` around handling the request."""
@@ -387,17 +402,6 @@ class RequestContext:
         teardown functions with ``exc`` and closes the request."""
         _kernel.request_pop(self, exc)
 
-    def __enter__(self) -> RequestContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)

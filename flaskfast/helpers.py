@@ -12,6 +12,7 @@ import os
 import sys
 import typing as t
 from datetime import datetime
+from datetime import timedelta
 from functools import cache as cache
 from functools import update_wrapper as update_wrapper
 
@@ -220,6 +221,18 @@ def get_flashed_messages(
     if with_categories:
         return flashes
     return [item[1] for item in flashes]
+
+
+def _configured_send_file_max_age() -> int | None:
+    """``SEND_FILE_MAX_AGE_DEFAULT`` of the current app in seconds, or
+    ``None`` (conditional requests only); the default of both
+    ``Flask.get_send_file_max_age`` and ``Blueprint.get_send_file_max_age``."""
+    value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    return value  # type: ignore[no-any-return]
 
 
 def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
