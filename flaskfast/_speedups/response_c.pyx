@@ -1,0 +1,412 @@
+# cython: language_level=3
+"""Compiled kernel: turning a view's return value into a response object.
+
+Same contract as ``response_py.py`` (the readable spec): the same shapes are
+accepted, the same response object state is produced and the same
+``TypeError`` messages are raised.
+
+Cython turns ``isinstance(x, dict)`` into a type-slot test, which ignores an
+object's ``__class__`` (proxies report the wrapped type there).  Every
+``isinstance`` of the spec is therefore either an exact-type shortcut whose
+answer cannot differ, or ``PyObject_IsInstance`` itself.
+"""
+
+import sys
+from abc import get_cache_token
+from collections.abc import Iterator
+
+from cpython.object cimport PyObject
+from cpython.object cimport PyObject_IsInstance
+from cpython.object cimport PyTypeObject
+from cpython.unicode cimport PyUnicode_AsUTF8String
+
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.sansio.response import Response as _SansioResponse
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Response as _WerkzeugResponse
+
+from ..globals import _cv_request
+
+cdef object _request_var = _cv_request
+cdef object _Headers = Headers
+cdef object _HTTPException = HTTPException
+cdef object _MethodNotAllowed = MethodNotAllowed
+cdef object _Iterator = Iterator
+cdef object _SansioResponseType = _SansioResponse
+cdef dict _STATUS_CODES = HTTP_STATUS_CODES
+cdef object _get_content_type = get_content_type
+cdef object _get_cache_token = get_cache_token
+cdef object _werkzeug_init = _WerkzeugResponse.__init__
+cdef object _object_new = object.__new__
+cdef object _exc_info = sys.exc_info
+cdef object _sansio_status = _SansioResponse.__dict__["status"]
+cdef object _clean_status = _SansioResponse._clean_status
+cdef object _set_data = _WerkzeugResponse.set_data
+
+cdef extern from "Python.h":
+    PyTypeObject PyBaseObject_Type
+
+cdef tuple _HEADER_SHAPES = (Headers, dict, tuple, list)
+cdef object _HTTPEXCEPTION_CALL = HTTPException.__call__
+cdef tuple _TEXT = (str, bytes, bytearray)
+cdef tuple _JSON = (dict, list)
+
+cdef str _INVALID_TYPE = (
+    "The view function did not return a valid response. The return type must"
+    " be a string, dict, list, tuple with headers or status, Response"
+    " instance, or WSGI callable, but it was a {}."
+)
+cdef str _INVALID_TUPLE = (
+    "The view function did not return a valid response tuple. The"
+    " tuple must have the form (body, status, headers),"
+    " (body, status), or (body, headers)."
+)
+
+# PERF: a werkzeug Headers holds nothing but ``_list``; when that is still
+# true, one is made without running its __init__ (bench: str hello).
+cdef bint _bare_headers = vars(Headers()) == {"_list": []} and (
+    (<PyTypeObject*>Headers).tp_new == PyBaseObject_Type.tp_new
+)
+# The header shapes are plain classes, so an exact int or str is none of them.
+cdef bint _plain_shapes = all(type(shape) is type for shape in (Headers, dict, tuple, list))
+
+
+cdef inline object _new(object cls):
+    """``object.__new__(cls)``."""
+    # PERF: calling object's tp_new directly skips building an argument
+    # tuple for object.__new__ (bench: str hello).
+    if type(cls) is type and (<PyTypeObject*>cls).tp_new == PyBaseObject_Type.tp_new:
+        return PyBaseObject_Type.tp_new(<type>cls, <PyObject*>_EMPTY, NULL)
+    return _object_new(cls)
+
+
+cdef tuple _EMPTY = ()
+
+
+cdef inline bint _isinstance(object obj, object cls) except -1:
+    # The full protocol (__class__, __instancecheck__), as Python's isinstance.
+    return PyObject_IsInstance(obj, cls)
+
+
+# -- plain text responses ---------------------------------------------------
+
+# PERF: the (content type, status line, status code) of a plain text body by
+# the class's (default_mimetype, default_status) (bench: str hello).
+cdef dict _plain_values = {}
+
+
+cdef object _plain_defaults(object cls):
+    """What ``cls(text)`` would get, or ``None`` when ``cls`` customises
+    construction.  Read from the class every time, as the spec does."""
+    init = cls.__init__
+    if (
+        init is not _werkzeug_init
+        and not getattr(init, "_flaskfast_plain_init", False)
+    ) or getattr(cls, "automatically_set_content_length", False) is not True:
+        return None
+    key = (cls.default_mimetype, cls.default_status)
+    try:
+        return _plain_values[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable class attribute
+        return None
+    mimetype, status = key
+    found = None
+    if type(status) is int and _isinstance(mimetype, str) and mimetype:
+        try:
+            line = f"{status} {_STATUS_CODES[status].upper()}"
+        except KeyError:
+            line = f"{status} UNKNOWN"
+        found = (_get_content_type(mimetype, "utf-8"), line, status)
+    _plain_values[key] = found
+    return found
+
+
+cdef object _assemble(
+    object cls, object data, object content_type, object status, object code,
+    list extra, bint mark=True,
+):
+    rv = _new(cls)
+    if _bare_headers:
+        headers = PyBaseObject_Type.tp_new(<type>_Headers, <PyObject*>_EMPTY, NULL)
+    else:
+        headers = _Headers()
+    cdef list items = [("Content-Type", content_type)]
+    if extra:
+        items.extend(extra)
+    items.append(("Content-Length", str(len(data))))
+    headers._list = items
+    rv.headers = headers
+    rv._status = status
+    rv._status_code = code
+    rv.direct_passthrough = False
+    rv._on_close = []
+    body = [data]
+    rv.response = body
+    if extra is None and mark:
+        # Lets Response.__call__ recognise this exact header list and body.
+        rv._ff_plain = (items[0], items[1], code, body)
+    return rv
+
+
+cdef object _plain(object cls, object body):
+    defaults = _plain_defaults(cls)
+    if defaults is None:
+        return cls(body)
+    cdef tuple d = <tuple>defaults
+    if type(body) is str:
+        data = PyUnicode_AsUTF8String(body)
+    elif type(body) is bytes:
+        data = body  # bytes(b) is b for an exact bytes object
+    elif _isinstance(body, str):
+        data = body.encode()
+    else:
+        data = bytes(body)
+    return _assemble(cls, data, d[0], d[1], d[2], None)
+
+
+# PERF: text returned with an int status, and maybe a dict or list of
+# headers, is built like a plain response instead of through the generic
+# constructor; werkzeug's Headers still parses and validates the headers
+# (bench: bench/test_kernels.py response tuple, the create_item scenario).
+cdef dict _status_classes = {}
+
+
+cdef bint _stock_status(object cls) except -1:
+    """Whether ``cls`` builds text responses and applies statuses exactly as
+    werkzeug does, so the shortcut leaves the constructor's state."""
+    try:
+        return _status_classes[cls]
+    except KeyError:
+        pass
+    stock = (
+        getattr(cls, "status", None) is _sansio_status
+        and getattr(cls, "_clean_status", None) is _clean_status
+        and getattr(cls, "set_data", None) is _set_data
+    )
+    _status_classes[cls] = stock
+    return stock
+
+
+cdef object _text_with_status(object cls, object body, object status, object headers):
+    """``cls(body, status=status, headers=headers)`` for an exact str or bytes
+    body, an exact int status and no headers or an exact dict or list of
+    them; ``None`` when the shortcut does not apply."""
+    if type(status) is not int:
+        return None
+    if headers is not None and type(headers) is not dict and type(headers) is not list:
+        return None
+    if not _stock_status(cls):
+        return None
+    defaults = _plain_defaults(cls)
+    if defaults is None:
+        return None
+    cdef tuple d = <tuple>defaults
+    h = None
+    if headers:
+        h = _Headers(headers)
+        if "content-type" not in h:
+            h["Content-Type"] = d[0]
+    try:
+        line = f"{status} {_STATUS_CODES[status].upper()}"
+    except KeyError:
+        line = f"{status} UNKNOWN"
+    data = PyUnicode_AsUTF8String(body) if type(body) is str else body
+    if h is None:
+        # The constructor's result: no _ff_plain marker.
+        return _assemble(cls, data, d[0], line, status, None, False)
+    h["Content-Length"] = str(len(data))
+    rv = _new(cls)
+    rv.headers = h
+    rv._status = line
+    rv._status_code = status
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [data]
+    return rv
+
+
+def plain_response(cls, body):
+    """``cls(body)`` for a text body, built without the generic constructor
+    when ``cls`` does not customise it; the object state is the same."""
+    return _plain(cls, body)
+
+
+# -- HTTP error pages -------------------------------------------------------
+
+# PERF: the rendered page of each stock HTTP error class (bench: 404, 405).
+cdef dict _error_pages = {}
+cdef tuple _STOCK_ERROR_METHODS = (
+    "get_response", "get_body", "get_description", "name", "__call__",
+)
+cdef str _HTML = "text/html; charset=utf-8"
+
+
+cdef object _stock_error_page(object e):
+    cls = type(e)
+    if e.response is not None or "description" in e.__dict__:
+        return None
+    try:
+        return _error_pages[cls]
+    except KeyError:
+        pass
+    code = cls.code
+    if code is None or code not in _STATUS_CODES:
+        return None
+    for name in _STOCK_ERROR_METHODS:
+        if getattr(cls, name) is not getattr(_HTTPException, name):
+            return None
+    headers_impl = cls.get_headers
+    if headers_impl is not _HTTPException.get_headers and headers_impl is not (
+        _MethodNotAllowed.get_headers
+    ):
+        return None
+    page = cls().get_body().encode(), f"{code} {_STATUS_CODES[code].upper()}"
+    _error_pages[cls] = page
+    return page
+
+
+cdef object _error_response(object cls, object e):
+    cdef list extra
+    if _plain_defaults(cls) is not None:
+        page = _stock_error_page(e)
+        if page is not None:
+            extra = None
+            if _isinstance(e, _MethodNotAllowed) and e.valid_methods:
+                extra = [("Allow", ", ".join(e.valid_methods))]
+            return _assemble(cls, page[0], _HTML, page[1], e.code, extra)
+    return None
+
+
+def error_response(cls, e):
+    """``cls.force_type(e.get_response())`` for an HTTP error when ``e``
+    renders as its class's default page (from a cached page), else ``None``."""
+    return _error_response(cls, e)
+
+
+# -- make_response ----------------------------------------------------------
+
+cdef object _view_name():
+    ctx = _request_var.get(None)
+    if ctx is None:
+        return "None"
+    return repr(ctx.request.endpoint)
+
+
+# PERF: an exact dict or list is never an Iterator unless someone registers
+# dict/list with the ABC, which changes abc's cache token; the answer is
+# re-checked then (bench: json).
+cdef object _json_token = None
+cdef bint _json_is_iterator = False
+
+
+cdef bint _json_iterator() except -1:
+    global _json_token, _json_is_iterator
+    token = _get_cache_token()
+    if token != _json_token:
+        _json_is_iterator = (
+            _isinstance({}, _Iterator) or _isinstance([], _Iterator)
+        )
+        _json_token = token
+    return _json_is_iterator
+
+
+cdef object _apply(object rv, object status, object headers):
+    if status is not None:
+        if _isinstance(status, _TEXT):
+            rv.status = status
+        else:
+            rv.status_code = status
+    if headers:
+        rv.headers.update(headers)
+    return rv
+
+
+cdef object _make(object app, object rv):
+    status = None
+    headers = None
+    cdef Py_ssize_t size
+    cdef type kind = type(rv)
+    if kind is tuple:
+        size = len(<tuple>rv)
+        if size == 3:
+            rv, status, headers = <tuple>rv
+        elif size == 2:
+            second = (<tuple>rv)[1]
+            if _plain_shapes and (type(second) is int or type(second) is str):
+                # PERF: the usual (body, 201) / (body, "201 CREATED"); an exact
+                # int or str is none of the header shapes (bench: tuple).
+                rv, status = <tuple>rv
+            elif _isinstance(second, _HEADER_SHAPES):
+                rv, headers = <tuple>rv
+            else:
+                rv, status = <tuple>rv
+        else:
+            raise TypeError(_INVALID_TUPLE)
+        kind = type(rv)
+    elif _isinstance(rv, tuple):
+        return _make(app, tuple(rv))
+
+    if rv is None:
+        raise TypeError(
+            f"The view function for {_view_name()} did not return a valid"
+            " response. The function either returned None or ended without a"
+            " return statement."
+        )
+
+    cls = app.response_class
+    if not _isinstance(rv, cls):
+        if kind is str or kind is bytes:
+            if status is None and headers is None:
+                return _plain(cls, rv)
+            fast = _text_with_status(cls, rv, status, headers)
+            if fast is not None:
+                return fast
+            rv = cls(rv, status=status, headers=headers)
+            status = headers = None
+        elif (kind is dict or kind is list) and not _json_iterator():
+            rv = app.json.response(rv)
+        elif _isinstance(rv, _TEXT):
+            if status is None and headers is None:
+                return _plain(cls, rv)
+            rv = cls(rv, status=status, headers=headers)
+            status = headers = None
+        elif _isinstance(rv, _Iterator):
+            rv = cls(rv, status=status, headers=headers)
+            status = headers = None
+        elif _isinstance(rv, _JSON):
+            rv = app.json.response(rv)
+        elif _isinstance(rv, _SansioResponseType) or callable(rv):
+            ctx = _request_var.get(None)
+            environ = ctx.request.environ if ctx is not None else None
+            if (
+                _isinstance(rv, _HTTPException)
+                and getattr(type(rv), "__call__") is _HTTPEXCEPTION_CALL
+            ):
+                # PERF: an HTTP error's WSGI call only wraps get_response();
+                # taking the response directly skips running it as a WSGI app
+                # (bench: 404, 405).
+                page = _error_response(cls, rv)
+                if page is not None:
+                    return _apply(page, status, headers)
+                rv = rv.get_response(environ)
+            try:
+                rv = cls.force_type(rv, environ)
+            except TypeError as e:
+                raise TypeError(
+                    f"{e}\n{_INVALID_TYPE.format(type(rv).__name__)}"
+                ).with_traceback(_exc_info()[2]) from None
+        else:
+            raise TypeError(_INVALID_TYPE.format(type(rv).__name__))
+
+    return _apply(rv, status, headers)
+
+
+def make_response(app, rv):
+    """The response object for the view return value ``rv`` (the body of
+    ``Flask.make_response``); ``TypeError`` for unsupported shapes."""
+    return _make(app, rv)
