@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx)
 
-.PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean
+.PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean \
+	bench-server bench-scaling bench-memory bench-import
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +16,12 @@ $(PY):
 $(STAMP): $(PY) pyproject.toml setup.py $(KERNELS)
 	$(PY) -m pip install --quiet -e ".[test,async,dotenv]"
 	touch $(STAMP)
+
+# The server benchmark also needs the `bench` extra (Granian).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
 
 install: $(STAMP)
 
@@ -35,10 +42,28 @@ conformance: $(STAMP)
 	$(PY) ci/conformance.py --tb=line
 
 bench-quick: $(STAMP)
-	$(PY) bench/compare.py --quick --gate
+	$(PY) bench/compare.py --quick --gate --targets
 
 bench: $(STAMP)
 	$(PY) bench/compare.py
+
+# Benchmarks outside `make test`; each stops by itself (targets are reported, not asserted).
+# Requests/s through Granian (one worker) under wrk, which the script installs with apt-get.
+bench-server: $(BENCH_STAMP)
+	$(PY) bench/server.py
+
+# Last of 10 routes vs last of 5000, in-process.
+bench-scaling: $(STAMP)
+	$(PY) bench/scaling.py
+
+# RSS growth over 1,000,000 mixed requests (REQUESTS=100000 for a shorter run).
+REQUESTS ?= 1000000
+bench-memory: $(STAMP)
+	$(PY) bench/memory.py --requests $(REQUESTS)
+
+# `import flaskfast` vs `import flask`, python -X importtime.
+bench-import: $(STAMP)
+	$(PY) bench/import_time.py
 
 mypy: $(STAMP)
 	$(PY) -m mypy

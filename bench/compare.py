@@ -7,6 +7,8 @@ Usage::
     python bench/compare.py --gate     # exit 1 if compiled flaskfast is slower
                                        # than Flask on any scenario
     python bench/compare.py --json out.json   # also save the merged results
+    python bench/compare.py --targets  # also print the speed targets, PASS/FAIL
+                                       # (information only: the exit code ignores them)
 
 Two pytest-benchmark subprocesses run ``bench/test_bench.py``: one with
 flaskfast as built (Cython kernels when present), Flask and Falcon measured
@@ -103,6 +105,14 @@ def ratio(table: dict[str, dict[str, float]], a: str, b: str) -> dict[str, float
     }
 
 
+def ratios(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {
+        "ff/flask": ratio(table, "compiled", "flask"),
+        "pure/flask": ratio(table, "pure", "flask"),
+        "ff/falcon": ratio(table, "compiled", "falcon"),
+    }
+
+
 def print_report(table: dict[str, dict[str, float]], impls: dict[str, str]) -> None:
     names = {
         "compiled": f"flaskfast[{impls.get('compiled', '?')}]",
@@ -110,15 +120,11 @@ def print_report(table: dict[str, dict[str, float]], impls: dict[str, str]) -> N
         "flask": "flask",
         "falcon": "falcon",
     }
-    ratios = {
-        "ff/flask": ratio(table, "compiled", "flask"),
-        "pure/flask": ratio(table, "pure", "flask"),
-        "ff/falcon": ratio(table, "compiled", "falcon"),
-    }
+    by_key = ratios(table)
     width = max(len(s.name) for s in SCENARIOS) + 2
     header = f"{'scenario (ops/s)':<{width}}" + "".join(
         f"{names[c]:>20}" for c in COLUMNS
-    ) + "".join(f"{r:>12}" for r in ratios)
+    ) + "".join(f"{r:>12}" for r in by_key)
     print()
     print(header)
     print("-" * len(header))
@@ -128,13 +134,13 @@ def print_report(table: dict[str, dict[str, float]], impls: dict[str, str]) -> N
         for column in COLUMNS:
             value = cols.get(column)
             line += f"{value:>20,.0f}" if value else f"{'-':>20}"
-        for values in ratios.values():
+        for values in by_key.values():
             value = values.get(scenario.name)
             line += f"{value:>11.2f}x" if value else f"{'-':>12}"
         print(line)
     print("-" * len(header))
     line = f"{'geometric mean':<{width}}" + " " * 20 * len(COLUMNS)
-    for values in ratios.values():
+    for values in by_key.values():
         line += f"{geomean(list(values.values())):>11.2f}x"
     print(line)
     if impls.get("compiled") == "python":
@@ -144,6 +150,45 @@ def print_report(table: dict[str, dict[str, float]], impls: dict[str, str]) -> N
         )
 
 
+# Speed targets of the next issue: (label, ratio key, geomean floor, per-scenario floor).
+# Keys are those of ratios(); a None per-scenario floor means only the geomean counts.
+TARGETS = (
+    ("compiled vs Flask", "ff/flask", 8.0, 3.0),
+    ("compiled vs Falcon (shared scenarios)", "ff/falcon", 1.2, None),
+    ("pure vs Flask", "pure/flask", 4.0, 2.0),
+)
+
+
+def print_targets(table: dict[str, dict[str, float]]) -> bool:
+    """Print each speed target with PASS/FAIL; True when all pass. Never exits."""
+    all_ratios = ratios(table)
+    print("\nspeed targets (information only; the exit code does not depend on them)")
+    ok = True
+    for label, key, geo_floor, each_floor in TARGETS:
+        values = all_ratios[key]
+        if not values:
+            print(f"  FAIL  {label}: no results")
+            ok = False
+            continue
+        geo = geomean(list(values.values()))
+        passed = geo >= geo_floor
+        ok &= passed
+        print(f"  {'PASS' if passed else 'FAIL'}  {label}: geomean {geo:.2f}x"
+              f" (target >= {geo_floor:g}x)")
+        if each_floor is None:
+            continue
+        ranked = sorted(values.items(), key=lambda kv: kv[1])
+        below = [(name, v) for name, v in ranked if v < each_floor]
+        shown = below or ranked[:1]  # the failures, or the lowest when all pass
+        detail = ", ".join(f"{name} {v:.2f}x" for name, v in shown)
+        if not below:
+            detail = f"lowest: {detail}"
+        ok &= not below
+        print(f"  {'FAIL' if below else 'PASS'}  {label}: every scenario >= {each_floor:g}x"
+              f" ({detail})")
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="few rounds (CI)")
@@ -151,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         "--gate",
         action="store_true",
         help="exit 1 if compiled flaskfast is slower than Flask on any scenario",
+    )
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="print the speed targets with PASS/FAIL (does not change the exit code)",
     )
     parser.add_argument("--json", type=Path, help="write the merged results here")
     options = parser.parse_args(argv)
@@ -162,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     table, impls = ops_table(runs)
     print_report(table, impls)
+    if options.targets:
+        print_targets(table)
 
     if options.json:
         options.json.write_text(

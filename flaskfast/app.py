@@ -45,6 +45,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import cli
 from . import typing as ft
+from ._speedups import context as _context_kernel
 from ._speedups import response as _response_kernel
 from .ctx import AppContext
 from .ctx import RequestContext
@@ -793,6 +794,17 @@ class Flask(App):
             problem = _environ_problem(environ)
             if problem is not None:
                 return BadRequest(problem)(environ, start_response)
+        # PERF: the fused request cycle: when no step of the pipeline is
+        # overridden, the context kernel's serve() runs all of them in one
+        # call, the same steps with far fewer Python frames (bench: every
+        # scenario).  Decided once per class (_fusable_class); the instance's
+        # own attributes are re-checked only when their number changes.
+        attrs = self.__dict__
+        state = attrs.get("_ff_serve")
+        if state is None or state[0] != len(attrs):
+            state = _serve_state(self)
+        if state[1]:
+            return _context_kernel.serve(self, environ, start_response)  # type: ignore[no-any-return]
         ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
@@ -875,3 +887,75 @@ def _blueprints() -> list[str]:
     if ctx is None:
         return []
     return ctx.request.blueprints
+
+
+# The steps of the request pipeline that the fused cycle (the context kernel's
+# ``serve``) performs itself instead of calling: an app may take the fused
+# path only while its class and its instance define none of them anew.
+_FUSED_STEPS = (
+    "request_context",
+    "app_context",
+    "full_dispatch_request",
+    "preprocess_request",
+    "dispatch_request",
+    "finalize_request",
+    "make_response",
+    "process_response",
+    "do_teardown_request",
+    "do_teardown_appcontext",
+    "ensure_sync",
+    "create_url_adapter",
+    "_sync",
+    "_stock_url_adapter",
+    "_lazy_session",
+)
+_STOCK_STEPS = tuple(getattr(Flask, name) for name in _FUSED_STEPS)
+# The context methods ``serve`` writes out, as defined when this module loaded.
+_CTX_STEPS = (
+    (RequestContext, ("__init__", "push", "pop", "_fast_match")),
+    (AppContext, ("__init__", "push", "pop")),
+)
+_STOCK_CTX = tuple(getattr(cls, name) for cls, names in _CTX_STEPS for name in names)
+
+
+def _fusable_class(cls: type[Flask]) -> bool:
+    """Whether apps of ``cls`` may take the fused request cycle: every
+    fused step and context method is the stock one."""
+    return (
+        cls._default_url_adapter
+        and cls._default_ensure_sync
+        and all(
+            getattr(cls, name) is stock
+            for name, stock in zip(_FUSED_STEPS, _STOCK_STEPS)
+        )
+        and all(
+            getattr(klass, name) is stock
+            for (klass, name), stock in zip(
+                ((k, n) for k, names in _CTX_STEPS for n in names), _STOCK_CTX
+            )
+        )
+    )
+
+
+def _serve_state(app: Flask) -> tuple[int, bool]:
+    """Decide (and remember on ``app``) whether ``app`` takes the fused
+    request cycle, as ``(len(app.__dict__), decision)``.
+
+    The class is judged once; the instance is judged again only when the
+    number of its attributes changes, which assigning a step on it does.
+    ``app._ff_fuse = False`` turns the fused path off (for tests).
+    """
+    cls = type(app)
+    fusable = cls.__dict__.get("_ff_serve_class")
+    if fusable is None:
+        fusable = _fusable_class(cls)
+        cls._ff_serve_class = fusable  # type: ignore[attr-defined]
+    attrs = app.__dict__
+    ok = bool(
+        fusable
+        and getattr(app, "_ff_fuse", True)
+        and attrs.keys().isdisjoint(_FUSED_STEPS)
+    )
+    attrs["_ff_serve"] = None  # counted in len(attrs) below
+    state = attrs["_ff_serve"] = (len(attrs), ok)
+    return state

@@ -16,6 +16,7 @@ from cpython.contextvars cimport PyContextVar_Reset
 from cpython.contextvars cimport PyContextVar_Set
 from cpython.list cimport PyList_Append
 from cpython.object cimport PyObject
+from cpython.object cimport PyTypeObject
 from cpython.ref cimport Py_DECREF
 
 from ..globals import _cv_app
@@ -179,3 +180,454 @@ def request_pop(ctx, exc):
                 f"Popped the wrong request context: {current!r} is active,"
                 f" not {ctx!r}."
             )
+
+
+# -- the fused request cycle ---------------------------------------------------
+#
+# ``serve`` does what ``context_py.serve`` (the readable spec) does, step for
+# step; the helpers below are C functions, so the whole cycle runs without a
+# Python frame of flaskfast's own except those of registered functions and of
+# the steps it delegates (error handling, routing fallbacks, unusual
+# responses).  The stock classes it stands in for are looked up on first use,
+# because flaskfast.ctx imports this module.
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+    PyTypeObject PyBaseObject_Type
+
+cdef tuple _EMPTY = ()
+
+
+cdef inline object _new(object cls):
+    """``object.__new__(cls)``."""
+    # PERF: object's tp_new called directly, without an argument tuple for
+    # object.__new__ (bench: every scenario builds three objects this way).
+    if type(cls) is type and (<PyTypeObject*>cls).tp_new == PyBaseObject_Type.tp_new:
+        return PyBaseObject_Type.tp_new(<type>cls, <PyObject*>_EMPTY, NULL)
+    return _object_new(cls)
+
+cdef bint _stock_loaded = False
+cdef object _RequestContext = None
+cdef object _AppContext = None
+cdef object _adapter_keys = None
+cdef object _bad_path = None
+cdef object _request_init = None
+cdef object _stock_blueprints = None
+cdef object _response_call = None
+cdef object _wz_get_wsgi_response = None
+cdef object _wz_get_wsgi_headers = None
+cdef object _wz_get_app_iter = None
+cdef object _wz_iter_encoded = None
+cdef object _cookie_interface = None
+cdef object _split_blueprint_path = None
+cdef object _make_response = None
+cdef object _wsgi_header_list = None
+cdef object _started = None
+cdef object _finished = None
+cdef object _request_tearing_down = None
+cdef object _appcontext_tearing_down = None
+cdef object _wz_close = None
+cdef object _object_new = object.__new__
+cdef object _HTTPException = None
+cdef tuple _APP_ONLY = (None,)
+cdef str _PRESERVE = "werkzeug.debug.preserve_context"
+
+
+cdef void _load_stock() except *:
+    global _stock_loaded, _RequestContext, _AppContext, _adapter_keys, _bad_path
+    global _request_init, _stock_blueprints, _response_call, _wz_get_wsgi_response
+    global _wz_get_wsgi_headers, _wz_get_app_iter, _wz_iter_encoded
+    global _cookie_interface, _split_blueprint_path, _make_response
+    global _wsgi_header_list, _started, _finished, _request_tearing_down
+    global _appcontext_tearing_down, _wz_close, _HTTPException
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    from .. import ctx as ctx_module
+    from .. import helpers
+    from .. import sessions
+    from .. import signals
+    from .. import wrappers
+    from . import headers_c
+    from . import response_c
+
+    _RequestContext = ctx_module.RequestContext
+    _AppContext = ctx_module.AppContext
+    _adapter_keys = ctx_module._ADAPTER_KEYS
+    _bad_path = ctx_module._bad_path
+    _request_init = wrappers.Request.__init__
+    _stock_blueprints = wrappers.Request.__dict__["blueprints"]
+    _response_call = wrappers.Response.__call__
+    _wz_get_wsgi_response = wrappers._WZ_GET_WSGI_RESPONSE
+    _wz_get_wsgi_headers = wrappers._WZ_GET_WSGI_HEADERS
+    _wz_get_app_iter = wrappers._WZ_GET_APP_ITER
+    _wz_iter_encoded = wrappers._WZ_ITER_ENCODED
+    _cookie_interface = sessions.SecureCookieSessionInterface
+    _split_blueprint_path = helpers._split_blueprint_path
+    _make_response = response_c.make_response
+    _wsgi_header_list = headers_c.wsgi_header_list
+    _started = signals.request_started
+    _finished = signals.request_finished
+    _request_tearing_down = signals.request_tearing_down
+    _appcontext_tearing_down = signals.appcontext_tearing_down
+    _wz_close = WerkzeugRequest.close
+    _HTTPException = HTTPException
+    _stock_loaded = True
+
+
+cdef inline object _env_get(object environ, object key, object default):
+    if type(environ) is dict:
+        return (<dict>environ).get(key, default)
+    return environ.get(key, default)
+
+
+cdef object _sync(object app, object func):
+    """``app._sync(func)`` for an app whose ``ensure_sync`` is the stock one."""
+    cache = app._sync_cache
+    try:
+        return cache[func]
+    except KeyError:
+        wrapped = app.ensure_sync(func)
+        cache[func] = wrapped
+        return wrapped
+    except TypeError:  # unhashable callable
+        return app.ensure_sync(func)
+
+
+cdef object _blueprints(object request):
+    """``request.blueprints``, read from the rule when the property is stock."""
+    cls = type(request)
+    # PERF: the stock property, without its Python frame (bench: blueprint_hooks).
+    if getattr(cls, "blueprints") is _stock_blueprints and request._plain_endpoint:
+        rule = request.url_rule
+        if rule is None:
+            return []
+        endpoint = rule.endpoint
+        if "." not in endpoint:
+            return []
+        return _split_blueprint_path(endpoint.rpartition(".")[0])
+    return request.blueprints
+
+
+cdef inline bint _plain_pipeline(object cls) except -1:
+    """``flaskfast.wrappers._plain_pipeline(cls)``."""
+    return (
+        cls.get_wsgi_response is _wz_get_wsgi_response
+        and cls.get_wsgi_headers is _wz_get_wsgi_headers
+        and cls.get_app_iter is _wz_get_app_iter
+        and cls.iter_encoded is _wz_iter_encoded
+        and getattr(cls, "automatically_set_content_length", False) is True
+    )
+
+
+cdef object _route(object app, object ctx, object request, object renv):
+    """RequestContext.push's routing: the compiled router, else werkzeug."""
+    cdef bint matched = False
+    if not app.subdomain_matching and app.config["TRUSTED_HOSTS"] is None:
+        path = _env_get(renv, "PATH_INFO", None)
+        if path and "HTTP_UPGRADE" not in renv:
+            matched = True
+            path_info = None
+            if type(path) is str and PyUnicode_IS_ASCII(path):
+                # PERF: latin-1 then UTF-8 decoding gives an ASCII path back
+                # unchanged (bench: every scenario).
+                path_info = path
+            else:
+                try:
+                    path_info = path.encode("latin1").decode(errors="replace")
+                except UnicodeError:
+                    request.routing_exception = _bad_path()
+            if path_info is not None:
+                rdict = request.__dict__
+                if "method" in rdict:
+                    method = request.method
+                else:
+                    method = str(_env_get(renv, "REQUEST_METHOD", "GET")).upper()
+                    rdict["method"] = method
+                try:
+                    result = app.url_map.fast_match(path_info, method)
+                except _HTTPException as e:
+                    request.routing_exception = e
+                else:
+                    if result is None:
+                        matched = False
+                    else:
+                        request.url_rule, request.view_args = result
+    if not matched and ctx.url_adapter is not None:
+        ctx.match_request()
+    return None
+
+
+cdef object _preprocess(object app):
+    """``Flask.preprocess_request``; ``None`` unless a function answered."""
+    req = _current(_request_var).request
+    preprocessors = app.url_value_preprocessors
+    before = app.before_request_funcs
+    if not preprocessors and not before:
+        return None
+    blueprints = _blueprints(req)
+    names = (None, *reversed(blueprints)) if blueprints else _APP_ONLY
+    if preprocessors:
+        for name in names:
+            if name in preprocessors:
+                for url_func in preprocessors[name]:
+                    url_func(req.endpoint, req.view_args)
+    if before:
+        for name in names:
+            if name in before:
+                for before_func in before[name]:
+                    rv = _sync(app, before_func)()
+                    if rv is not None:
+                        return rv
+    return None
+
+
+cdef object _dispatch(object app):
+    """``Flask.dispatch_request``."""
+    req = _current(_request_var).request
+    if req.routing_exception is not None:
+        app.raise_routing_exception(req)
+    rule = req.url_rule
+    if getattr(rule, "provide_automatic_options", False) and req.method == "OPTIONS":
+        return app.make_default_options_response()
+    view_args = req.view_args
+    view = _sync(app, app.view_functions[rule.endpoint])
+    return view(**view_args)
+
+
+cdef object _process_response(object app, object response):
+    """``Flask.process_response``, then ``request_finished``."""
+    cur = _current(_request_var)
+    for func in cur._after_request_functions:
+        response = app.ensure_sync(func)(response)
+    after = app.after_request_funcs
+    if after:
+        blueprints = _blueprints(cur.request)
+        for name in (*blueprints, None):
+            if name in after:
+                for func in reversed(after[name]):
+                    response = _sync(app, func)(response)
+    interface = app.session_interface
+    sess = cur._session_obj
+    if sess is None:
+        # The lazy default session: saved only if touched or a cookie came in.
+        creq = cur.request
+        cookie = _env_get(creq.environ, "HTTP_COOKIE", None)
+        pushed = cur.__dict__.get("_pushed_cookie", cookie)
+        if not (
+            pushed is None
+            or (cookie == pushed and interface.get_cookie_name(app) not in creq.cookies)
+        ):
+            sess = cur._open_session()
+    if sess is not None and not interface.is_null_session(sess):
+        interface.save_session(app, sess, response)
+    if _finished.receivers:
+        _finished.send(app, _async_wrapper=app.ensure_sync, response=response)
+    return response
+
+
+cdef object _respond(object response, object environ, object start_response):
+    """``response(environ, start_response)`` with the one-pass paths of
+    ``flaskfast.wrappers.Response.__call__`` taken here."""
+    cls = type(response)
+    if getattr(cls, "__call__") is not _response_call:
+        return response(environ, start_response)
+    body = response.response
+    plain = response.__dict__.get("_ff_plain")
+    cdef list items
+    if plain is not None:
+        headers_obj = response.headers
+        items_obj = headers_obj._list
+        if (
+            type(items_obj) is list
+            and type(plain) is tuple
+            and len(<tuple>plain) == 4
+        ):
+            items = <list>items_obj
+            if (
+                len(items) == 2
+                and items[0] is (<tuple>plain)[0]
+                and items[1] is (<tuple>plain)[1]
+                and response._status_code == (<tuple>plain)[2]
+                and body is (<tuple>plain)[3]
+                and not response._on_close
+                and _plain_pipeline(cls)
+            ):
+                start_response(response._status, items[:])
+                if _env_get(environ, "REQUEST_METHOD", None) == "HEAD":
+                    return []
+                return body
+        else:
+            return response(environ, start_response)
+    cdef Py_ssize_t length = 0
+    cdef bint all_bytes = True
+    if (
+        type(body) is list
+        and not response._on_close
+        and not response.direct_passthrough
+        and _plain_pipeline(cls)
+    ):
+        code = response._status_code
+        for chunk in <list>body:
+            if type(chunk) is not bytes:
+                all_bytes = False
+                break
+            length += len(<bytes>chunk)
+        if all_bytes:
+            headers = _wsgi_header_list(response.headers, code, length)
+            if headers is not None:
+                start_response(response._status, headers)
+                if (
+                    _env_get(environ, "REQUEST_METHOD", None) == "HEAD"
+                    or code == 204
+                    or 100 <= code < 200
+                ):
+                    return []
+                return body
+    return response(environ, start_response)
+
+
+cdef object _pop_app(object app_ctx, object exc):
+    """``app_pop`` with the stock ``do_teardown_appcontext`` written out."""
+    tokens = app_ctx._cv_tokens
+    app = app_ctx.app
+    try:
+        if len(tokens) == 1:
+            for func in reversed(app.teardown_appcontext_funcs):
+                _sync(app, func)(exc)
+            if _appcontext_tearing_down.receivers:
+                _appcontext_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
+    finally:
+        current = _current(_app_var)
+        _reset(_app_var, tokens.pop())
+    if current is not app_ctx:
+        raise AssertionError(
+            f"Popped the wrong app context: {current!r} is active, not {app_ctx!r}."
+        )
+    if _popped.receivers:
+        _popped.send(app, _async_wrapper=app.ensure_sync)
+    return None
+
+
+cdef object _pop(object ctx, object app, object exc):
+    """``ctx.pop(exc)`` for a stock request context of ``app``."""
+    tokens = ctx._cv_tokens
+    cdef bint outermost = len(tokens) == 1
+    try:
+        if outermost:
+            teardown = app.teardown_request_funcs
+            if teardown:
+                current = _current_or_none(_request_var)
+                blueprints = _blueprints(current.request) if current is not None else []
+                for name in (*blueprints, None):
+                    if name in teardown:
+                        for func in reversed(teardown[name]):
+                            _sync(app, func)(exc)
+            if _request_tearing_down.receivers:
+                _request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
+            request = ctx.request
+            # PERF: werkzeug's close() only closes parsed uploaded files
+            # (bench: every scenario).
+            if getattr(type(request), "close") is not _wz_close or "files" in request.__dict__:
+                close = getattr(request, "close", None)
+                if close is not None:
+                    close()
+    finally:
+        current = _current(_request_var)
+        token, app_ctx = tokens.pop()
+        _reset(_request_var, token)
+        if outermost:
+            current.request.environ["werkzeug.request"] = None
+        if app_ctx is not None:
+            _pop_app(app_ctx, exc)
+        if current is not ctx:
+            raise AssertionError(
+                f"Popped the wrong request context: {current!r} is active,"
+                f" not {ctx!r}."
+            )
+    return None
+
+
+def serve(app, environ, start_response):
+    """Handle one WSGI request exactly as ``Flask.wsgi_app`` would, for an
+    app that overrides none of the steps written out here (the caller checks)."""
+    if not _stock_loaded:
+        _load_stock()
+
+    # RequestContext(app, environ), built in the state its constructor leaves.
+    ctx = _new(_RequestContext)
+    ctx.app = app
+    request_class = app.request_class
+    if (
+        getattr(request_class, "__init__") is _request_init
+        and getattr(request_class, "__new__") is _object_new
+    ):
+        request = _new(request_class)
+        request.environ = environ
+        request.shallow = False
+        environ["werkzeug.request"] = request
+    else:
+        request = request_class(environ)
+    request.json_module = app.json
+    ctx.request = request
+    renv = request.environ
+    ctx._adapter_environ = tuple(map(renv.get, _adapter_keys))
+    ctx.flashes = None
+    ctx._session_obj = None
+    ctx._after_request_functions = []
+    ctx._cv_tokens = []
+
+    error = None
+    try:
+        try:
+            # RequestContext.push: the app context, then the request context.
+            app_ctx = _current_or_none(_app_var)
+            if app_ctx is None or app_ctx.app is not app:
+                app_ctx = _new(_AppContext)
+                app_ctx.app = app
+                config = app.config
+                app_ctx._adapter_config = (
+                    config["SERVER_NAME"],
+                    config["APPLICATION_ROOT"],
+                    config["PREFERRED_URL_SCHEME"],
+                )
+                app_ctx.g = app.app_ctx_globals_class()
+                app_ctx._cv_tokens = []
+                app_push(app_ctx)
+            else:
+                app_ctx = None
+            tokens = ctx._cv_tokens
+            tokens.append((PyContextVar_Set(_request_var, ctx), app_ctx))
+            if type(app.session_interface) is _cookie_interface:
+                ctx._pushed_cookie = _env_get(renv, "HTTP_COOKIE", None)
+            else:
+                ctx._open_session()
+            _route(app, ctx, request, renv)
+
+            # full_dispatch_request
+            app._got_first_request = True
+            try:
+                if _started.receivers:
+                    _started.send(app, _async_wrapper=app.ensure_sync)
+                rv = _preprocess(app)
+                if rv is None:
+                    rv = _dispatch(app)
+            except Exception as e:
+                rv = app.handle_user_exception(e)
+
+            # finalize_request
+            response = _process_response(app, _make_response(app, rv))
+        except Exception as e:
+            error = e
+            response = app.handle_exception(e)
+        except:  # noqa: E722
+            error = _exc_info()[1]
+            raise
+        return _respond(response, environ, start_response)
+    finally:
+        if _PRESERVE in environ:
+            environ[_PRESERVE](_current(_app_var))
+            environ[_PRESERVE](_current(_request_var))
+        if error is not None and app.should_ignore_error(error):
+            error = None
+        _pop(ctx, app, error)

@@ -15,13 +15,20 @@ push/pop signals, in the order Flask documents:
   the right context was popped.
 
 ``exc`` may be ``SENTINEL``, meaning "use the exception being handled now".
+
+* ``serve``: the fused request cycle, ``Flask.wsgi_app`` with every step it
+  calls (push, routing, hooks, view, ``make_response``, ``process_response``,
+  the response's WSGI call, pop and teardown) written out in one function, for
+  apps that override none of those steps.
 """
 
 from __future__ import annotations
 
 import sys
 import typing as t
+from itertools import chain
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
 
 from ..globals import _cv_app
@@ -101,3 +108,361 @@ def request_pop(ctx: t.Any, exc: t.Any) -> None:
                 f"Popped the wrong request context: {current!r} is active,"
                 f" not {ctx!r}."
             )
+
+
+# -- the fused request cycle ---------------------------------------------------
+#
+# ``serve`` is ``Flask.wsgi_app`` with the steps it calls written out in one
+# place.  ``Flask.wsgi_app`` calls it only when none of the skipped steps is
+# overridden (see ``Flask._ff_serve_state``); every step it does not write out
+# (error handling, routing fallbacks, opening a non-default session, unusual
+# responses) is delegated to the same method the generic path calls there.
+# The stock classes it builds objects of are looked up on first use, because
+# ``flaskfast.ctx`` imports this module.
+
+_stock: t.Any = None
+
+
+class _Stock:
+    """The stock classes and functions ``serve`` stands in for."""
+
+    def __init__(self) -> None:
+        from .. import ctx as ctx_module
+        from .. import helpers
+        from .. import sessions
+        from .. import signals
+        from .. import wrappers
+        from . import headers_py
+        from . import response_py
+
+        self.RequestContext = ctx_module.RequestContext
+        self.AppContext = ctx_module.AppContext
+        self.adapter_keys = ctx_module._ADAPTER_KEYS
+        self.bad_path = ctx_module._bad_path
+        self.request_init = wrappers.Request.__init__
+        self.response_call = wrappers.Response.__call__
+        self.plain_pipeline = wrappers._plain_pipeline
+        self.cookie_interface = sessions.SecureCookieSessionInterface
+        self.split_blueprint_path = helpers._split_blueprint_path
+        self.make_response = response_py.make_response
+        self.wsgi_header_list = headers_py.wsgi_header_list
+        self.request_started = signals.request_started
+        self.request_finished = signals.request_finished
+        self.request_tearing_down = signals.request_tearing_down
+        self.appcontext_tearing_down = signals.appcontext_tearing_down
+
+
+_APP_ONLY: tuple[None] = (None,)
+_PRESERVE = "werkzeug.debug.preserve_context"
+
+
+def _sync(app: t.Any, func: t.Any) -> t.Any:
+    """``app._sync(func)`` for an app whose ``ensure_sync`` is the stock one."""
+    try:
+        return app._sync_cache[func]
+    except KeyError:
+        wrapped = app._sync_cache[func] = app.ensure_sync(func)
+        return wrapped
+    except TypeError:  # unhashable callable
+        return app.ensure_sync(func)
+
+
+def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+    """Handle one WSGI request exactly as ``Flask.wsgi_app`` would.
+
+    Only for apps whose request pipeline uses the stock ``request_context``,
+    ``app_context``, ``full_dispatch_request``, ``preprocess_request``,
+    ``dispatch_request``, ``finalize_request``, ``make_response``,
+    ``process_response``, ``do_teardown_request``, ``do_teardown_appcontext``,
+    ``ensure_sync`` and ``create_url_adapter``: the caller checks that.
+    """
+    global _stock
+    s = _stock
+    if s is None:
+        s = _stock = _Stock()
+
+    # RequestContext(app, environ), built in the state its constructor leaves.
+    ctx = object.__new__(s.RequestContext)
+    ctx.app = app
+    request_class = app.request_class
+    if request_class.__init__ is s.request_init and request_class.__new__ is object.__new__:
+        request = object.__new__(request_class)
+        request.environ = environ
+        request.shallow = False
+        environ["werkzeug.request"] = request
+    else:
+        request = request_class(environ)
+    request.json_module = app.json
+    ctx.request = request
+    renv = request.environ
+    ctx._adapter_environ = tuple(map(renv.get, s.adapter_keys))
+    ctx.flashes = None
+    ctx._session_obj = None
+    ctx._after_request_functions = []
+    ctx._cv_tokens = []
+
+    error: BaseException | None = None
+    try:
+        try:
+            # RequestContext.push: the app context, then the request context.
+            app_ctx = _cv_app.get(None)
+            if app_ctx is None or app_ctx.app is not app:
+                app_ctx = object.__new__(s.AppContext)
+                app_ctx.app = app
+                config = app.config
+                app_ctx._adapter_config = (
+                    config["SERVER_NAME"],
+                    config["APPLICATION_ROOT"],
+                    config["PREFERRED_URL_SCHEME"],
+                )
+                app_ctx.g = app.app_ctx_globals_class()
+                app_ctx._cv_tokens = []
+                app_push(app_ctx)
+            else:
+                app_ctx = None
+            ctx._cv_tokens.append((_cv_request.set(ctx), app_ctx))
+            if type(app.session_interface) is s.cookie_interface:
+                ctx._pushed_cookie = renv.get("HTTP_COOKIE")
+            else:
+                ctx._open_session()
+            # Routing: RequestContext._fast_match, else werkzeug's adapter.
+            matched = False
+            if not app.subdomain_matching and app.config["TRUSTED_HOSTS"] is None:
+                path = renv.get("PATH_INFO")
+                if path and "HTTP_UPGRADE" not in renv:
+                    matched = True
+                    try:
+                        path_info = path.encode("latin1").decode(errors="replace")
+                    except UnicodeError:
+                        request.routing_exception = s.bad_path()
+                    else:
+                        if "method" in request.__dict__:
+                            method = request.method
+                        else:
+                            method = request.__dict__["method"] = str(
+                                renv.get("REQUEST_METHOD", "GET")
+                            ).upper()
+                        try:
+                            result = app.url_map.fast_match(path_info, method)
+                        except HTTPException as e:
+                            request.routing_exception = e
+                        else:
+                            if result is None:
+                                matched = False
+                            else:
+                                request.url_rule, request.view_args = result
+            if not matched and ctx.url_adapter is not None:
+                ctx.match_request()
+
+            # full_dispatch_request
+            app._got_first_request = True
+            try:
+                if s.request_started.receivers:
+                    s.request_started.send(app, _async_wrapper=app.ensure_sync)
+                rv = None
+                if app.url_value_preprocessors or app.before_request_funcs:
+                    rv = _preprocess(app)
+                if rv is None:
+                    # dispatch_request
+                    req = _cv_request.get().request
+                    if req.routing_exception is not None:
+                        app.raise_routing_exception(req)
+                    rule: t.Any = req.url_rule
+                    if (
+                        getattr(rule, "provide_automatic_options", False)
+                        and req.method == "OPTIONS"
+                    ):
+                        rv = app.make_default_options_response()
+                    else:
+                        view_args: t.Any = req.view_args
+                        view = app.view_functions[rule.endpoint]
+                        try:
+                            view = app._sync_cache[view]
+                        except KeyError:
+                            view = app._sync_cache[view] = app.ensure_sync(view)
+                        except TypeError:
+                            view = app.ensure_sync(view)
+                        rv = view(**view_args)
+            except Exception as e:
+                rv = app.handle_user_exception(e)
+
+            # finalize_request: make_response, process_response, signal.
+            response = s.make_response(app, rv)
+            cur = _cv_request.get()
+            for func in cur._after_request_functions:
+                response = app.ensure_sync(func)(response)
+            after = app.after_request_funcs
+            if after:
+                for name in chain(cur.request.blueprints, _APP_ONLY):
+                    if name in after:
+                        for func in reversed(after[name]):
+                            response = _sync(app, func)(response)
+            interface = app.session_interface
+            sess = cur._session_obj
+            if sess is None:
+                # The lazy default session: saved only if touched or a
+                # cookie came in (see Flask.process_response).
+                creq = cur.request
+                cookie = creq.environ.get("HTTP_COOKIE")
+                pushed = cur.__dict__.get("_pushed_cookie", cookie)
+                if not (
+                    pushed is None
+                    or (
+                        cookie == pushed
+                        and interface.get_cookie_name(app) not in creq.cookies
+                    )
+                ):
+                    sess = cur._open_session()
+            if sess is not None and not interface.is_null_session(sess):
+                interface.save_session(app, sess, response)
+            if s.request_finished.receivers:
+                s.request_finished.send(
+                    app, _async_wrapper=app.ensure_sync, response=response
+                )
+        except Exception as e:
+            error = e
+            response = app.handle_exception(e)
+        except:  # noqa: E722
+            error = sys.exc_info()[1]
+            raise
+        return _respond(s, response, environ, start_response)
+    finally:
+        if _PRESERVE in environ:
+            environ[_PRESERVE](_cv_app.get())
+            environ[_PRESERVE](_cv_request.get())
+        if error is not None and app.should_ignore_error(error):
+            error = None
+        _pop(s, ctx, app, error)
+
+
+def _preprocess(app: t.Any) -> t.Any:
+    """``Flask.preprocess_request`` (called only when some are registered)."""
+    req = _cv_request.get().request
+    blueprints = req.blueprints
+    names = (None, *reversed(blueprints)) if blueprints else _APP_ONLY
+    preprocessors = app.url_value_preprocessors
+    if preprocessors:
+        for name in names:
+            if name in preprocessors:
+                for url_func in preprocessors[name]:
+                    url_func(req.endpoint, req.view_args)
+    before = app.before_request_funcs
+    if before:
+        for name in names:
+            if name in before:
+                for before_func in before[name]:
+                    rv = _sync(app, before_func)()
+                    if rv is not None:
+                        return rv
+    return None
+
+
+def _respond(s: _Stock, response: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+    """``response(environ, start_response)``, with the one-pass paths of
+    ``flaskfast.wrappers.Response.__call__`` taken here when it is the
+    response's ``__call__``."""
+    cls = type(response)
+    if cls.__call__ is not s.response_call:
+        return response(environ, start_response)
+    body = response.response
+    plain = response.__dict__.get("_ff_plain")
+    if plain is not None:
+        items = response.headers._list
+        if (
+            len(items) == 2
+            and items[0] is plain[0]
+            and items[1] is plain[1]
+            and response._status_code == plain[2]
+            and body is plain[3]
+            and not response._on_close
+            and s.plain_pipeline(cls)
+        ):
+            start_response(response._status, items[:])
+            if environ.get("REQUEST_METHOD") == "HEAD":
+                return []
+            return body
+    if (
+        type(body) is list
+        and not response._on_close
+        and not response.direct_passthrough
+        and s.plain_pipeline(cls)
+    ):
+        code = response._status_code
+        length: int | None = 0
+        for chunk in body:
+            if type(chunk) is not bytes:
+                length = None
+                break
+            length += len(chunk)  # type: ignore[operator]
+        if length is not None:
+            headers = s.wsgi_header_list(response.headers, code, length)
+            if headers is not None:
+                start_response(response._status, headers)
+                if (
+                    environ.get("REQUEST_METHOD") == "HEAD"
+                    or code == 204
+                    or 100 <= code < 200
+                ):
+                    return []
+                return body
+    return response(environ, start_response)
+
+
+def _pop(s: _Stock, ctx: t.Any, app: t.Any, exc: t.Any) -> None:
+    """``ctx.pop(exc)`` for a stock request context of ``app``, with
+    ``do_teardown_request`` and the app context's pop written out."""
+    tokens = ctx._cv_tokens
+    outermost = len(tokens) == 1
+    try:
+        if outermost:
+            teardown = app.teardown_request_funcs
+            if teardown:
+                current = _cv_request.get(None)
+                blueprints = current.request.blueprints if current is not None else []
+                for name in chain(blueprints, _APP_ONLY):
+                    if name in teardown:
+                        for func in reversed(teardown[name]):
+                            _sync(app, func)(exc)
+            if s.request_tearing_down.receivers:
+                s.request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
+            request = ctx.request
+            if type(request).close is not _WZ_CLOSE or "files" in request.__dict__:
+                close = getattr(request, "close", None)
+                if close is not None:
+                    close()
+    finally:
+        current = _cv_request.get()
+        token, app_ctx = tokens.pop()
+        _cv_request.reset(token)
+        if outermost:
+            current.request.environ["werkzeug.request"] = None
+        if app_ctx is not None:
+            _pop_app(s, app_ctx, exc)
+        if current is not ctx:
+            raise AssertionError(
+                f"Popped the wrong request context: {current!r} is active,"
+                f" not {ctx!r}."
+            )
+
+
+def _pop_app(s: _Stock, app_ctx: t.Any, exc: t.Any) -> None:
+    """``app_pop`` with the stock ``do_teardown_appcontext`` written out."""
+    tokens = app_ctx._cv_tokens
+    app = app_ctx.app
+    try:
+        if len(tokens) == 1:
+            for func in reversed(app.teardown_appcontext_funcs):
+                _sync(app, func)(exc)
+            if s.appcontext_tearing_down.receivers:
+                s.appcontext_tearing_down.send(
+                    app, _async_wrapper=app.ensure_sync, exc=exc
+                )
+    finally:
+        current = _cv_app.get()
+        _cv_app.reset(tokens.pop())
+    if current is not app_ctx:
+        raise AssertionError(
+            f"Popped the wrong app context: {current!r} is active, not {app_ctx!r}."
+        )
+    if appcontext_popped.receivers:
+        appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
