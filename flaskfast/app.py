@@ -17,6 +17,7 @@ per class.
 from __future__ import annotations
 
 import collections.abc as cabc
+import operator
 import os
 import sys
 import typing as t
@@ -47,6 +48,7 @@ from . import cli
 from . import typing as ft
 from ._speedups import context as _context_kernel
 from ._speedups import response as _response_kernel
+from .ctx import _ADAPTER_KEYS
 from .ctx import AppContext
 from .ctx import RequestContext
 from .globals import _cv_app
@@ -60,6 +62,7 @@ from .helpers import get_debug_flag
 from .helpers import get_flashed_messages
 from .helpers import get_load_dotenv
 from .helpers import send_from_directory
+from .routing import Map
 from .sansio.app import App
 from .sansio.scaffold import _sentinel
 from .sessions import SecureCookieSessionInterface
@@ -97,6 +100,17 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 _NO_BLUEPRINT: tuple[None] = (None,)
+
+# The environ values a request's URL adapter is bound from, minus PATH_INFO and
+# QUERY_STRING (used for matching only): with the app's settings they decide
+# every URL the adapter builds.
+_ADAPTER_ENV_SLOTS = operator.itemgetter(
+    *(i for i, key in enumerate(_ADAPTER_KEYS) if key not in ("PATH_INFO", "QUERY_STRING"))
+)
+_PATH_SLOT = _ADAPTER_KEYS.index("PATH_INFO")
+_QUERY_SLOT = _ADAPTER_KEYS.index("QUERY_STRING")
+_URL_MEMO_SIZE = 256  # URLs remembered per adapter environment
+_URL_MEMO_ENVS = 32  # adapter environments remembered
 
 
 class Flask(App):
@@ -183,6 +197,11 @@ class Flask(App):
             root_path=root_path,
         )
         self._sync_cache: dict[t.Any, t.Callable[..., t.Any]] = {}
+        # url_for's memo: adapter environment -> (endpoint, _method, _scheme,
+        # _external) -> URL, valid for _url_memo_map at _url_memo_version.
+        self._url_memos: dict[t.Any, dict[t.Any, str]] = {}
+        self._url_memo_map: Map | None = None
+        self._url_memo_version = -1
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -570,11 +589,18 @@ class Flask(App):
     ) -> str:
         """Build the URL of ``endpoint`` with ``values`` as rule arguments
         (the rest become the query string).  See :func:`flaskfast.url_for`."""
+        # PERF: while the context's URL adapter is still unbuilt, a URL built
+        # before for the same adapter inputs (``memo``, see _url_memo_for) is
+        # reused without binding an adapter (bench: redirect).
+        memo: dict[t.Any, str] | None = None
+        url_adapter: MapAdapter | None = None
         req_ctx = _cv_request.get(None)
         if req_ctx is not None:
-            url_adapter = req_ctx.url_adapter
-            blueprint_name = req_ctx.request.blueprint
+            memo = self._url_memo_for(req_ctx, True)
+            if memo is None:
+                url_adapter = req_ctx.url_adapter
             if endpoint[:1] == ".":
+                blueprint_name = req_ctx.request.blueprint
                 if blueprint_name is not None:
                     endpoint = f"{blueprint_name}{endpoint}"
                 else:
@@ -584,10 +610,12 @@ class Flask(App):
         else:
             app_ctx = _cv_app.get(None)
             if app_ctx is not None:
-                url_adapter = app_ctx.url_adapter
+                memo = self._url_memo_for(app_ctx, False)
+                if memo is None:
+                    url_adapter = app_ctx.url_adapter
             else:
                 url_adapter = self.create_url_adapter(None)
-            if url_adapter is None:
+            if url_adapter is None and memo is None:
                 raise RuntimeError(
                     "Unable to build URLs outside an active request without"
                     " 'SERVER_NAME' configured. Also configure"
@@ -600,6 +628,25 @@ class Flask(App):
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
         self.inject_url_defaults(endpoint, values)
+        memo_key = None
+        if memo is not None:
+            known = None
+            if values:
+                memo = None
+            else:
+                memo_key = (endpoint, _method, _scheme, _external)
+                try:
+                    known = memo.get(memo_key)
+                except TypeError:  # an unhashable argument: never remembered
+                    memo = None
+                if known is not None:
+                    if _anchor is not None:
+                        _anchor = _url_quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+                        known = f"{known}#{_anchor}"
+                    return known
+            # Not remembered: build as usual, with the context's adapter.
+            owner = req_ctx if req_ctx is not None else app_ctx
+            url_adapter = owner.url_adapter  # type: ignore[union-attr]
         try:
             rv = url_adapter.build(  # type: ignore[union-attr]
                 endpoint,
@@ -613,6 +660,10 @@ class Flask(App):
                 _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
             )
             return self.handle_url_build_error(error, endpoint, values)
+        if memo is not None and self._static_endpoint(endpoint):
+            if len(memo) >= _URL_MEMO_SIZE:
+                memo.clear()
+            memo[memo_key] = rv
 
         if _anchor is not None:
             _anchor = _url_quote(_anchor, safe="%!#$&'()*+,/:;=?@")
@@ -719,6 +770,80 @@ class Flask(App):
         """Whether ``create_url_adapter`` is the stock one (on the class and
         not replaced on the instance), so adapters may be built lazily."""
         return self._default_url_adapter and "create_url_adapter" not in self.__dict__
+
+    def _url_memo_for(
+        self, ctx: RequestContext | AppContext, is_request: bool
+    ) -> dict[t.Any, str] | None:
+        """url_for's memo of URLs built by ``ctx``'s URL adapter, or ``None``
+        to build through the adapter as usual.
+
+        Only used while the adapter is still unbuilt and would be made by the
+        stock ``create_url_adapter`` from ``self.url_map`` (an unmodified
+        ``routing.Map``): it is then a function of the environ values the
+        context recorded (request) or of the recorded config (app), plus the
+        map's rules and settings (``_ff_version``).  The first time such an
+        environment is seen, the adapter is built here, at the point url_for
+        would build it, so any error or side effect happens as usual; a
+        memo is only kept for environments whose adapter was built.
+        """
+        ctx_vars = ctx.__dict__
+        if "url_adapter" in ctx_vars or ctx.app is not self:
+            return None
+        url_map = self.url_map
+        if type(url_map) is not Map:
+            return None
+        if is_request:
+            saved = ctx_vars.get("_adapter_environ")
+            config = self.config
+            if (
+                saved is None
+                or self.subdomain_matching  # binding may warn per request
+                or config["TRUSTED_HOSTS"] is not None
+                or not self._default_url_adapter
+                or "create_url_adapter" in self.__dict__
+            ):
+                return None
+            path = saved[_PATH_SLOT]
+            query = saved[_QUERY_SLOT]
+            # Binding decodes these too; non-ASCII ones are left to it.
+            if (type(path) is not str or not path.isascii()) or (
+                query is not None and (type(query) is not str or not query.isascii())
+            ):
+                return None
+            env_key: t.Any = (_ADAPTER_ENV_SLOTS(saved), config["SERVER_NAME"])
+        else:
+            env_key = ctx_vars.get("_adapter_config")
+            if env_key is None:
+                return None
+        memos = self._url_memos
+        version = url_map._ff_version
+        if self._url_memo_map is not url_map or self._url_memo_version != version:
+            memos = self._url_memos = {}
+            self._url_memo_map = url_map
+            self._url_memo_version = version
+        try:
+            memo = memos.get(env_key)
+        except TypeError:  # an unhashable environ value
+            return None
+        if memo is not None:
+            return memo
+        if ctx.url_adapter is None:
+            return None
+        if len(memos) >= _URL_MEMO_ENVS:
+            memos.clear()
+        memo = memos[env_key] = {}
+        return memo
+
+    def _static_endpoint(self, endpoint: str) -> bool:
+        """Whether every rule of ``endpoint`` is a plain werkzeug ``Rule``
+        without variable parts, so building it without values runs no
+        converter or user code and its URL can be remembered.  (Rules are
+        taken as werkzeug stores them: one edited in place after being added
+        is not noticed, unless the map is changed too.)"""
+        return all(
+            type(rule) is Rule and not rule.arguments
+            for rule in self.url_map.iter_rules(endpoint)
+        )
 
     def _lazy_session(self) -> bool:
         """Whether the session may be opened on first use: true for the

@@ -8,6 +8,7 @@ thread and per asyncio task.
 
 from __future__ import annotations
 
+import threading
 import typing as t
 from contextvars import ContextVar
 
@@ -21,6 +22,99 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from .sessions import SessionMixin
     from .wrappers import Request
 
+
+class _ContextProxy(LocalProxy[t.Any]):
+    # A LocalProxy over a context variable, optionally one attribute of its
+    # value. Attribute reads and writes, truth and item access are
+    # short-cut; every other operation, _get_current_object, __wrapped__ and
+    # the unbound behaviour are werkzeug's. (No docstring: it would shadow
+    # the proxied __doc__.)
+    #
+    # PERF: werkzeug resolves ``proxy.name`` in __getattr__, which CPython
+    # 3.11 reaches only after building an AttributeError for the proxy
+    # itself, then goes through a descriptor, a closure and a partial
+    # (~0.8us). __getattribute__ resolves it in one call (~0.15us)
+    # (bench: query_args, form_post, json_post, blueprint_hooks, session).
+
+    __slots__ = ("_ff_state",)
+    __doc__ = vars(LocalProxy)["__doc__"]
+
+    def __init__(
+        self, var: ContextVar[t.Any], attr: str | None, *, unbound_message: str
+    ) -> None:
+        super().__init__(var, attr, unbound_message=unbound_message)
+        object.__setattr__(self, "_ff_state", (var, attr, unbound_message))
+
+    def __getattribute__(self, name: str) -> t.Any:
+        if name in _PROXY_OWN_NAMES:
+            # The proxy's own attributes (werkzeug's dunder lookups, slots)
+            # resolve on the proxy exactly as on a LocalProxy.
+            return _object_getattribute(self, name)
+        var, attr, message = _state_of(self)
+        try:
+            obj = var.get()
+        except LookupError:
+            raise RuntimeError(message) from None
+        if attr is not None:
+            obj = getattr(obj, attr)
+        try:
+            return getattr(obj, name)
+        except AttributeError as e:
+            # CPython calls __getattr__ next; hand it this error so the
+            # proxied lookup is not evaluated a second time.
+            _failed_lookup.value = (self, name, e)
+            raise
+
+    def __getattr__(self, name: str) -> t.Any:
+        failed = _failed_lookup.__dict__.pop("value", None)
+        if failed is not None and failed[0] is self and failed[1] == name:
+            raise failed[2]
+        return getattr(_current(self), name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(_current(self), name, value)
+
+    def __bool__(self) -> bool:
+        try:
+            obj = _current(self)
+        except RuntimeError:
+            return False
+        return bool(obj)
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return _current(self)[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        _current(self)[key] = value
+
+    def __contains__(self, key: t.Any) -> bool:
+        return key in _current(self)
+
+    def __repr__(self) -> str:
+        # werkzeug names the proxy's own class when unbound; keep its name.
+        try:
+            obj = _current(self)
+        except RuntimeError:
+            return "<LocalProxy unbound>"
+        return repr(obj)
+
+
+_object_getattribute = object.__getattribute__
+_state_of = vars(_ContextProxy)["_ff_state"].__get__
+_PROXY_OWN_NAMES = frozenset(dir(_ContextProxy))
+_failed_lookup = threading.local()
+
+
+def _current(proxy: _ContextProxy) -> t.Any:
+    """The object ``proxy`` stands for; RuntimeError when unbound."""
+    var, attr, message = _state_of(proxy)
+    try:
+        obj = var.get()
+    except LookupError:
+        raise RuntimeError(message) from None
+    return obj if attr is None else getattr(obj, attr)
+
+
 _no_app_msg = """\
 Working outside of application context.
 
@@ -29,13 +123,13 @@ was active. Wrap the code in "with app.app_context():" (or run it inside a
 request) so that current_app and g have an application to refer to.\
 """
 _cv_app: ContextVar[AppContext] = ContextVar("flaskfast.app_ctx")
-app_ctx: AppContext = LocalProxy(  # type: ignore[assignment]
-    _cv_app, unbound_message=_no_app_msg
+app_ctx: AppContext = _ContextProxy(  # type: ignore[assignment]
+    _cv_app, None, unbound_message=_no_app_msg
 )
-current_app: Flask = LocalProxy(  # type: ignore[assignment]
+current_app: Flask = _ContextProxy(  # type: ignore[assignment]
     _cv_app, "app", unbound_message=_no_app_msg
 )
-g: _AppCtxGlobals = LocalProxy(  # type: ignore[assignment]
+g: _AppCtxGlobals = _ContextProxy(  # type: ignore[assignment]
     _cv_app, "g", unbound_message=_no_app_msg
 )
 
@@ -47,12 +141,12 @@ handled. In tests, use "with app.test_request_context():" or the test
 client so that request and session have a request to refer to.\
 """
 _cv_request: ContextVar[RequestContext] = ContextVar("flaskfast.request_ctx")
-request_ctx: RequestContext = LocalProxy(  # type: ignore[assignment]
-    _cv_request, unbound_message=_no_req_msg
+request_ctx: RequestContext = _ContextProxy(  # type: ignore[assignment]
+    _cv_request, None, unbound_message=_no_req_msg
 )
-request: Request = LocalProxy(  # type: ignore[assignment]
+request: Request = _ContextProxy(  # type: ignore[assignment]
     _cv_request, "request", unbound_message=_no_req_msg
 )
-session: SessionMixin = LocalProxy(  # type: ignore[assignment]
+session: SessionMixin = _ContextProxy(  # type: ignore[assignment]
     _cv_request, "session", unbound_message=_no_req_msg
 )

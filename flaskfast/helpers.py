@@ -137,7 +137,11 @@ def url_for(
 
     See :meth:`Flask.url_for` for the meaning of the arguments.
     """
-    return current_app.url_for(
+    # PERF: the context variable directly instead of the current_app proxy
+    # (bench: redirect); without an app context the proxy raises its error.
+    app_ctx = _cv_app.get(None)
+    app = app_ctx.app if app_ctx is not None else current_app
+    return app.url_for(
         endpoint,
         _anchor=_anchor,
         _method=_method,

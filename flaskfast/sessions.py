@@ -11,16 +11,32 @@ from __future__ import annotations
 
 import collections.abc as c
 import hashlib
+import hmac
+import re
 import threading
+import zlib
 import typing as t
 from collections.abc import MutableMapping
 from datetime import datetime
 from datetime import timezone
 
 from itsdangerous import BadSignature as BadSignature
+from itsdangerous import Signer
+from itsdangerous import SignatureExpired
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer as URLSafeTimedSerializer
+from itsdangerous import want_bytes
+from itsdangerous.encoding import base64_encode
+from itsdangerous.signer import HMACAlgorithm
+from itsdangerous.signer import _lazy_sha1 as _itsdangerous_sha1
+from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.datastructures import CallbackDict as CallbackDict
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.datastructures import Headers
+from werkzeug.http import dump_cookie
+from werkzeug.http import http_date
+from werkzeug.sansio.http import parse_cookie
+from werkzeug.sansio.response import Response as _ResponseBase
 
 from .json.tag import TaggedJSONSerializer as TaggedJSONSerializer
 
@@ -220,34 +236,305 @@ def _lazy_sha1(string: bytes = b"") -> t.Any:
 _SERIALIZER_CACHE_SIZE = 16
 _cache_lock = threading.Lock()
 
-# PERF: itsdangerous re-derives the HMAC signing key from (secret key, salt)
-# on every sign and verify, two HMAC computations per session round trip
-# (~15% of save+open in the session benchmark).  The derived key is a pure
-# function of its inputs, so it is remembered.
-_derived_keys: dict[t.Any, bytes] = {}
-_DERIVED_KEYS_SIZE = 64
+# Digest methods that mean plain SHA-1 (ours, itsdangerous' and hashlib's).
+_SHA1_METHODS: tuple[t.Any, ...] = (_lazy_sha1, _itsdangerous_sha1, hashlib.sha1)
 
 
-class _KeyCachingSigner(TimestampSigner):
-    """``TimestampSigner`` whose derived keys are memoised; signatures are
+class _SHA1HMAC(HMACAlgorithm):
+    """HMAC-SHA1 for itsdangerous signers, from a keyed prototype.
+
+    Returns the same bytes as ``hmac.new(key, msg, sha1).digest()``;
+    comparison stays itsdangerous' ``hmac.compare_digest`` in
+    :meth:`verify_signature`.
+    """
+
+    def __init__(self, digest_method: t.Any = None) -> None:
+        super().__init__(digest_method)
+        self._ff_keyed: dict[bytes, hmac.HMAC] = {}
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        # PERF: itsdangerous passes a Python-level SHA-1 constructor, which
+        # sends hmac.new down its pure-Python path (two hmac setups were
+        # ~10% of the `session` benchmark).  An OpenSSL HMAC keyed once per
+        # derived key is copied instead (timeit: 1.5us -> 1.0us vs
+        # ``hmac.digest``); copies share no state with the prototype.
+        keyed = self._ff_keyed.get(key)
+        if keyed is None:
+            keyed = hmac.new(key, digestmod="sha1")
+            if len(self._ff_keyed) >= _DERIVED_KEYS_SIZE:
+                self._ff_keyed.clear()
+            self._ff_keyed[key] = keyed
+        mac = keyed.copy()
+        mac.update(value)
+        return mac.digest()
+
+
+class _SessionSigner(TimestampSigner):
+    """``TimestampSigner`` that remembers its derived keys; signatures are
     byte-for-byte those of the plain signer.
     """
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ff_derived: dict[t.Any, bytes] = {}
+
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        # PERF: itsdangerous re-derives the signing key (an HMAC of the
+        # salt) on every sign and verify; the result only depends on the
+        # key and this signer's fixed settings (`session` benchmark).
         if secret_key is None:
             secret_key = self.secret_keys[-1]
-        cache_key = (secret_key, self.salt, self.key_derivation, self.digest_method)
+        derived = self._ff_derived.get(secret_key)
+        if derived is None:
+            derived = super().derive_key(secret_key)
+            if len(self._ff_derived) >= _DERIVED_KEYS_SIZE:
+                self._ff_derived.clear()
+            self._ff_derived[secret_key] = derived
+        return derived
+
+
+_DERIVED_KEYS_SIZE = 16
+_PAYLOAD_MEMO_SIZE = 128
+_PAYLOAD_MEMO_MAX_BYTES = 2048
+
+
+class _SessionSerializer(URLSafeTimedSerializer):
+    """The session cookie serializer: itsdangerous' ``URLSafeTimedSerializer``
+    that builds each signer once and reuses it.  Tokens, accepted input and
+    raised exceptions are exactly the base class's.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ff_signers: dict[t.Any, Signer] = {}
+        self._ff_payloads: dict[bytes, bytes] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        # PERF: itsdangerous builds a new signer (key list, separator check,
+        # algorithm object) for every dumps and loads (`session` benchmark);
+        # its settings are fixed for this cached serializer, so build once
+        # per salt.
+        if salt is None:
+            salt = self.salt
         try:
-            return _derived_keys[cache_key]
+            return self._ff_signers[salt]
         except KeyError:
             pass
-        except TypeError:  # unhashable digest method
-            return super().derive_key(secret_key)
-        key = super().derive_key(secret_key)
-        if len(_derived_keys) >= _DERIVED_KEYS_SIZE:
-            _derived_keys.clear()
-        _derived_keys[cache_key] = key
-        return key
+        signer = super().make_signer(salt)
+        if len(self._ff_signers) < _DERIVED_KEYS_SIZE:
+            self._ff_signers[salt] = signer
+        return signer
+
+    def dump_payload(self, obj: t.Any) -> bytes:
+        """``URLSafeSerializerMixin.dump_payload``: the URL-safe base64 of the
+        JSON, or a "." and the base64 of the zlib-compressed JSON when that
+        is more than one byte shorter.
+        """
+        json = super(URLSafeSerializerMixin, self).dump_payload(obj)
+        # PERF: zlib.compress sets up a fresh deflate state (~256 KiB) per
+        # call and was the largest single C cost of saving a session
+        # (`session` benchmark); the encoded payload is a pure function of
+        # the JSON, and a user's session is often saved with unchanged data
+        # (permanent sessions refresh each request), so recent ones are
+        # remembered.
+        payloads = self._ff_payloads
+        payload = payloads.get(json)
+        if payload is None:
+            compressed = zlib.compress(json)
+            if len(compressed) < len(json) - 1:
+                payload = b"." + base64_encode(compressed)
+            else:
+                payload = base64_encode(json)
+            if len(json) <= _PAYLOAD_MEMO_MAX_BYTES:
+                if len(payloads) >= _PAYLOAD_MEMO_SIZE:
+                    payloads.clear()
+                payloads[json] = payload
+        return payload
+
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> t.Any:
+        """Verify and decode ``s`` like ``TimedSerializer.loads``."""
+        if return_timestamp or max_age is None:
+            return super().loads(s, max_age, return_timestamp, salt)
+        # PERF: the base class always asks the signer for the signing time
+        # as a datetime and then drops it when ``return_timestamp`` is
+        # false; asking for the bytes only saves that conversion per request
+        # (`session` benchmark).  With a ``max_age`` every accepted time
+        # converts, so the outcome is the same.  Same signers, same order,
+        # same errors: an expired signature stops the search, other
+        # failures try the next.
+        data = want_bytes(s)
+        error: BadSignature | None = None
+        for signer in self.iter_unsigners(salt):
+            try:
+                return self.load_payload(signer.unsign(data, max_age=max_age))
+            except SignatureExpired:
+                raise
+            except BadSignature as e:
+                error = e
+        raise t.cast(BadSignature, error)
+
+
+_WZ_VARY = _ResponseBase.vary
+_WZ_SET_COOKIE = _ResponseBase.set_cookie
+
+
+def _vary_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")`` for werkzeug's ``vary`` property."""
+    headers = response.headers
+    if type(headers) is Headers:
+        # PERF: ``"Vary" in headers`` raises and catches a KeyError when
+        # absent, the common case; iterating the pairs does not.
+        present = any(k.lower() == "vary" for k, _ in headers)
+    else:
+        present = "Vary" in headers
+    if present:
+        response.vary.add("Cookie")
+    else:
+        # What the HeaderSet's update callback writes for {"Cookie"}.
+        headers["Vary"] = "Cookie"
+
+
+# Characters werkzeug's dump_cookie never quotes (a subset of its set); the
+# session serializer only emits these (URL-safe base64 and ".").
+_plain_cookie_value = re.compile(r"[\w.\-]*", re.ASCII).fullmatch
+
+# PERF: werkzeug's dump_cookie quotes the path, IDNA-encodes the domain and
+# validates SameSite on every call, although for one session configuration
+# only the value and the expiry change (`session` benchmark).  The fixed
+# parts are taken from dump_cookie itself, once per configuration.
+_cookie_templates: dict[t.Any, tuple[str, str, str] | None] = {}
+_COOKIE_TEMPLATES_SIZE = 32
+
+
+def _cookie_template(
+    name: str,
+    path: str | None,
+    domain: str | None,
+    secure: bool,
+    httponly: bool,
+    samesite: str | None,
+    partitioned: bool,
+) -> tuple[str, str, str] | None:
+    """``(head, domain_part, tail)`` such that dump_cookie's output for a
+    plain value is ``head + value + domain_part [+ "; Expires=..."] + tail``,
+    or ``None`` if its output does not have that shape.
+    """
+    head = dump_cookie(name, "", path=None, max_size=0)
+    with_domain = dump_cookie(name, "", path=None, domain=domain, max_size=0)
+    full = dump_cookie(
+        name,
+        "",
+        path=path,
+        domain=domain,
+        secure=secure,
+        httponly=httponly,
+        samesite=samesite,
+        partitioned=partitioned,
+        max_size=0,
+    )
+    if not (
+        head == f"{name.encode().decode('latin1')}="
+        and with_domain.startswith(head)
+        and full.startswith(with_domain)
+    ):
+        return None
+    return head, with_domain[len(head) :], full[len(with_domain) :]
+
+
+def _cookie_header(
+    name: str,
+    value: str,
+    expires: datetime | str | int | float | None,
+    path: str | None,
+    domain: str | None,
+    secure: bool,
+    httponly: bool,
+    samesite: str | None,
+    partitioned: bool,
+) -> str | None:
+    """The ``Set-Cookie`` value werkzeug's ``dump_cookie`` builds for these
+    arguments (no ``max_age``, no size check), or ``None`` when the value
+    needs quoting or the settings cannot be cached.
+    """
+    if type(value) is not str or not _plain_cookie_value(value):
+        return None
+    key = (name, path, domain, secure, httponly, samesite, partitioned)
+    try:
+        template = _cookie_templates[key]
+    except KeyError:
+        template = _cookie_template(*key)
+        if len(_cookie_templates) >= _COOKIE_TEMPLATES_SIZE:
+            _cookie_templates.clear()
+        _cookie_templates[key] = template
+    except TypeError:  # unhashable settings
+        return None
+    if template is None:
+        return None
+    head, domain_part, tail = template
+    if expires is None:
+        return f"{head}{value}{domain_part}{tail}"
+    if not isinstance(expires, str):
+        expires = http_date(expires)
+    return f"{head}{value}{domain_part}; Expires={expires}{tail}"
+
+
+# PERF: werkzeug's Request.cookies joins every ``Cookie`` header found by
+# walking the whole environ through the EnvironHeaders view (title-casing
+# each key); for a request class with the stock ``cookies`` and ``headers``
+# the same keys are picked straight from the environ (`session` benchmark).
+_stock_cookie_classes: dict[type, bool] = {}
+
+
+def _has_stock_cookies(cls: type) -> bool:
+    from .wrappers import Request as _StockRequest
+
+    def static(klass: type, attr: str) -> t.Any:
+        for base in klass.__mro__:
+            if attr in base.__dict__:
+                return base.__dict__[attr]
+        return None
+
+    return all(
+        static(cls, attr) is static(_StockRequest, attr)
+        for attr in ("cookies", "headers")
+    )
+
+
+def _request_cookies(request: Request) -> t.Any:
+    """``request.cookies``, computed the cheap way when that is the same."""
+    found = request.__dict__
+    cookies = found.get("cookies")
+    if cookies is not None:
+        return cookies
+    cls = type(request)
+    stock = _stock_cookie_classes.get(cls)
+    if stock is None:
+        stock = _stock_cookie_classes[cls] = _has_stock_cookies(cls)
+    environ = request.environ
+    headers = found.get("headers")
+    if not stock or not (
+        headers is None
+        or (type(headers) is EnvironHeaders and headers.environ is environ)
+    ):
+        return request.cookies
+    # EnvironHeaders lists the key HTTP_<X> as header <X>; a header named
+    # "Cookie" in any letter case is therefore an 11-character key whose
+    # tail folds to "cookie".
+    values = [
+        v
+        for k, v in environ.items()
+        if len(k) == 11 and k[5:].lower() == "cookie" and k.startswith("HTTP_")
+    ]
+    cookies = found["cookies"] = parse_cookie(
+        ";".join(values), cls=request.dict_storage_class
+    )
+    return cookies
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -279,6 +566,20 @@ class SecureCookieSessionInterface(SessionInterface):
         if not secret_key:
             return None
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
+        # PERF: called twice per session request (open and save); the last
+        # serializer is checked by identity before building the cache key
+        # tuple and hashing it (`session` benchmark).
+        last = self.__dict__.get("_ff_last")
+        if (
+            last is not None
+            and last[0] is secret_key
+            and last[2] is self.salt
+            and last[3] is self.key_derivation
+            and last[4] is self.digest_method
+            and last[5] is self.serializer
+            and last[1] == tuple(fallbacks)
+        ):
+            return last[6]  # type: ignore[no-any-return]
         try:
             cache_key: t.Any = (
                 secret_key,
@@ -295,32 +596,37 @@ class SecureCookieSessionInterface(SessionInterface):
         except TypeError:  # unhashable key material: build every time
             cache_key = cache = cached = None
         if cached is not None:
+            self._ff_last = (*cache_key, cached)
             return cached  # type: ignore[no-any-return]
 
         # itsdangerous signs with the last key and accepts all of them.
         keys: list[str | bytes] = [*fallbacks, secret_key]
-        serializer = URLSafeTimedSerializer(
-            keys,  # type: ignore[arg-type]
+        signer_kwargs: dict[str, t.Any] = {
+            "key_derivation": self.key_derivation,
+            "digest_method": self.digest_method,
+        }
+        if any(self.digest_method is m for m in _SHA1_METHODS):
+            signer_kwargs["algorithm"] = _SHA1HMAC(self.digest_method)
+        serializer = _SessionSerializer(
+            keys,
             salt=self.salt,
             serializer=self.serializer,
-            signer=_KeyCachingSigner,
-            signer_kwargs={
-                "key_derivation": self.key_derivation,
-                "digest_method": self.digest_method,
-            },
+            signer=_SessionSigner,
+            signer_kwargs=signer_kwargs,
         )
         if cache is not None:
             with _cache_lock:
                 if len(cache) >= _SERIALIZER_CACHE_SIZE:
                     cache.clear()
                 cache[cache_key] = serializer
+            self._ff_last = (*cache_key, serializer)
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        value = _request_cookies(request).get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
@@ -332,8 +638,18 @@ class SecureCookieSessionInterface(SessionInterface):
         return self.session_class(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        # PERF: with werkzeug's own ``vary`` property, "Vary: Cookie" on a
+        # response without a Vary header is set directly, and the second
+        # add below (a no-op once Cookie is listed) is skipped; both went
+        # through a parsed HeaderSet (`session` benchmark).
+        stock_vary = type(response).vary is _WZ_VARY
+        varied = False
         if session.accessed:
-            response.vary.add("Cookie")
+            if stock_vary:
+                _vary_cookie(response)
+                varied = True
+            else:
+                response.vary.add("Cookie")
 
         if not session:
             # An emptied session deletes the cookie; an untouched empty one
@@ -359,16 +675,41 @@ class SecureCookieSessionInterface(SessionInterface):
         serializer = self.get_signing_serializer(app)
         if serializer is None:  # secret key removed mid-request
             return
-        response.set_cookie(
-            self.get_cookie_name(app),
-            serializer.dumps(dict(session)),
-            expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app),
-            domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app),
-            secure=self.get_cookie_secure(app),
-            partitioned=self.get_cookie_partitioned(app),
-            samesite=self.get_cookie_samesite(app),
-        )
-        response.vary.add("Cookie")
+        name = self.get_cookie_name(app)
+        value = serializer.dumps(dict(session))
+        expires = self.get_expiration_time(app, session)
+        httponly = self.get_cookie_httponly(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        header = None
+        stock_set_cookie = type(response).set_cookie is _WZ_SET_COOKIE
+        if stock_set_cookie:
+            header = _cookie_header(
+                name, value, expires, path, domain, secure, httponly, samesite, partitioned
+            )
+        if header is not None and not (
+            (max_size := response.max_cookie_size) and len(header) > max_size
+        ):
+            # What werkzeug's set_cookie adds for these arguments.
+            response.headers.add("Set-Cookie", header)
+        else:
+            response.set_cookie(
+                name,
+                value,
+                expires=expires,
+                httponly=httponly,
+                domain=domain,
+                path=path,
+                secure=secure,
+                partitioned=partitioned,
+                samesite=samesite,
+            )
+        if not (varied and stock_set_cookie):
+            if stock_vary:
+                _vary_cookie(response)
+            else:
+                response.vary.add("Cookie")
 

@@ -13,11 +13,15 @@ from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import get_content_length as _wsgi_content_length
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
 
 from . import json
 from ._speedups import headers as _headers_kernel
+from .globals import _cv_app
 from .globals import current_app
 from .helpers import _split_blueprint_path
 
@@ -27,6 +31,11 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.routing import Rule
 
 _T = t.TypeVar("_T")
+
+
+_WZ_CONTENT_LENGTH: t.Callable[[t.Any], int | None] = getattr(
+    RequestBase, "content_length"
+).fget
 
 
 def _decode_wsgi(value: str) -> str:
@@ -147,15 +156,49 @@ class Request(RequestBase):
     def remote_addr(self) -> str | None:
         return self.environ.get("REMOTE_ADDR")
 
+    def _headers_are_environ(self) -> bool:
+        # Whether self.headers is (or would be built as) the plain view of
+        # self.environ, so a header can be read from the environ key.
+        headers = self.__dict__.get("headers")
+        return headers is None or (
+            type(headers) is EnvironHeaders and headers.environ is self.environ
+        )
+
+    # PERF: the content headers straight from the environ instead of through
+    # the EnvironHeaders view, same values (bench: form_post, json_post).
+    @_lazy
+    def content_length(self) -> int | None:
+        if self._headers_are_environ():
+            return _wsgi_content_length(self.environ)
+        return _WZ_CONTENT_LENGTH(self)
+
+    def _parse_content_type(self) -> None:
+        # PERF: as content_length; werkzeug's parser, same cached attribute.
+        if not hasattr(self, "_parsed_content_type"):
+            if self._headers_are_environ():
+                value = self.environ.get("CONTENT_TYPE", "")
+            else:
+                value = self.headers.get("Content-Type", "")
+            self._parsed_content_type = parse_options_header(value)
+
+    def close(self) -> None:
+        # PERF: nothing to close without uploaded files; skips werkzeug's
+        # generator over an empty dict on every request (bench: every POST).
+        if self.__dict__.get("files"):
+            super().close()
+
     @property
     def max_content_length(self) -> int | None:
         """The largest body accepted, in bytes; ``MAX_CONTENT_LENGTH`` unless
         set on this request."""
         if self._max_content_length is not None:
             return self._max_content_length
-        if not current_app:
+        # PERF: the context variable, not the current_app proxy; asked twice
+        # per request that reads a body (bench: form_post, json_post).
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
             return super().max_content_length
-        return current_app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
+        return app_ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
@@ -167,9 +210,10 @@ class Request(RequestBase):
         ``MAX_FORM_MEMORY_SIZE`` unless set on this request."""
         if self._max_form_memory_size is not None:
             return self._max_form_memory_size
-        if not current_app:
+        app_ctx = _cv_app.get(None)  # PERF: as in max_content_length
+        if app_ctx is None:
             return super().max_form_memory_size
-        return current_app.config["MAX_FORM_MEMORY_SIZE"]  # type: ignore[no-any-return]
+        return app_ctx.app.config["MAX_FORM_MEMORY_SIZE"]  # type: ignore[no-any-return]
 
     @max_form_memory_size.setter
     def max_form_memory_size(self, value: int | None) -> None:
@@ -181,9 +225,10 @@ class Request(RequestBase):
         set on this request."""
         if self._max_form_parts is not None:
             return self._max_form_parts
-        if not current_app:
+        app_ctx = _cv_app.get(None)  # PERF: as in max_content_length
+        if app_ctx is None:
             return super().max_form_parts
-        return current_app.config["MAX_FORM_PARTS"]  # type: ignore[no-any-return]
+        return app_ctx.app.config["MAX_FORM_PARTS"]  # type: ignore[no-any-return]
 
     @max_form_parts.setter
     def max_form_parts(self, value: int | None) -> None:
@@ -226,9 +271,10 @@ class Request(RequestBase):
         super()._load_form_data()
         # In debug mode, reading request.files[...] from a form that was not
         # sent as multipart gets an error explaining the missing enctype.
+        app_ctx = _cv_app.get(None)  # PERF: no proxy (bench: form_post)
         if (
-            current_app
-            and current_app.debug
+            app_ctx is not None
+            and app_ctx.app.debug
             and self.mimetype != "multipart/form-data"
             and not self.files
         ):
@@ -243,6 +289,39 @@ class Request(RequestBase):
             if current_app and current_app.debug:
                 raise
             raise BadRequest() from ebr
+
+
+def _shadow_cached_properties(cls: type) -> None:
+    """Re-expose every werkzeug ``cached_property`` ``cls`` inherits (and does
+    not define itself) as a :class:`_lazy` computing with the same getter.
+
+    Both keep the value in the same instance ``__dict__`` slot, so werkzeug's
+    code that fills ``__dict__["form"]`` directly, assignment and ``del`` of a
+    computed value all behave as before.
+    """
+    for base in cls.__mro__[1:]:
+        for name, attr in list(vars(base).items()):
+            if not isinstance(attr, cached_property):
+                continue
+            if _find_static(cls, name) is not attr:
+                continue  # overridden further down the hierarchy
+            lazy: _lazy[t.Any] = _lazy(attr.fget)
+            lazy.name = name
+            setattr(cls, name, lazy)
+
+
+def _find_static(cls: type, name: str) -> t.Any:
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
+
+
+# PERF: werkzeug's cached_property is a data descriptor with a Python
+# __get__, so every read of request.args / form / cookies / url ... was a
+# function call; as non-data descriptors the second and later reads are plain
+# instance-dict lookups (bench: query_args, form_post, json_post).
+_shadow_cached_properties(Request)
 
 
 class Response(ResponseBase):
@@ -263,6 +342,10 @@ class Response(ResponseBase):
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> t.Iterable[bytes]:
+        """Send the response: ``start_response`` gets the status line and a
+        header list that has been checked, so a header that cannot be sent
+        safely (see ``_speedups.headers_py``) never reaches the server; the
+        app answers a plain 500 instead (see :func:`_refuse`)."""
         # PERF: a buffered body of bytes on a class that keeps werkzeug's
         # response pipeline goes straight to start_response with the header
         # list built in one pass (bench: every scenario).
@@ -282,6 +365,10 @@ class Response(ResponseBase):
                 and not self._on_close
                 and _plain_pipeline(type(self))
             ):
+                try:
+                    _headers_kernel.check_status(self._status)
+                except _headers_kernel.InvalidHeaderError as e:
+                    return _refuse(self, e, environ, start_response)
                 start_response(self._status, items[:])
                 if environ.get("REQUEST_METHOD") == "HEAD":
                     return []
@@ -300,10 +387,16 @@ class Response(ResponseBase):
                     break
                 length += len(chunk)  # type: ignore[operator]
             if length is not None:
+                # The kernel validates while building; it answers None for
+                # anything it cannot send as is, which goes the long way.
                 headers = _headers_kernel.wsgi_header_list(
-                    self.headers, code, length
+                    self.headers, code, length, not self.autocorrect_location_header
                 )
                 if headers is not None:
+                    try:
+                        _headers_kernel.check_status(self._status)
+                    except _headers_kernel.InvalidHeaderError as e:
+                        return _refuse(self, e, environ, start_response)
                     start_response(self._status, headers)
                     if (
                         environ.get("REQUEST_METHOD") == "HEAD"
@@ -312,7 +405,74 @@ class Response(ResponseBase):
                     ):
                         return []
                     return body
-        return super().__call__(environ, start_response)
+        try:
+            try:
+                app_iter, status, headers = self.get_wsgi_response(environ)
+            except ValueError as e:
+                _name_newline_header(self.headers, e)
+                raise
+            _headers_kernel.check_status(status)
+            _headers_kernel.check_header_list(headers)
+        except _headers_kernel.InvalidHeaderError as e:
+            return _refuse(self, e, environ, start_response)
+        start_response(status, headers)
+        return app_iter
+
+
+def _name_newline_header(headers: Headers, error: ValueError) -> None:
+    """werkzeug refuses, with a message naming no header, to copy a header
+    value holding a newline; raise ``InvalidHeaderError`` naming it."""
+    for name, value in headers:
+        text = value if isinstance(value, str) else str(value)
+        if "\r" in text or "\n" in text:
+            try:
+                _headers_kernel.check_header_list([(name, text)])
+            except _headers_kernel.InvalidHeaderError as e:
+                raise e from error
+
+
+def _refuse(
+    response: Response,
+    error: Exception,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> t.Iterable[bytes]:
+    """Answer werkzeug's plain 500 page instead of ``response``, whose
+    headers cannot be sent, logging ``error`` on the app's logger.
+
+    As for any unhandled exception, ``got_request_exception`` is sent and the
+    error is raised instead when the app propagates exceptions (testing,
+    debug, ``PROPAGATE_EXCEPTIONS``) or no app is active.  The app's error
+    handlers are not called: the response is refused after they ran.
+    """
+    from werkzeug.exceptions import InternalServerError
+
+    from .globals import _cv_request
+    from .signals import got_request_exception
+
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        response.close()
+        raise error
+    app = app_ctx.app
+    got_request_exception.send(app, _async_wrapper=app.ensure_sync, exception=error)
+    propagate = app.config["PROPAGATE_EXCEPTIONS"]
+    if propagate is None:
+        propagate = app.testing or app.debug
+    if propagate:
+        response.close()
+        raise error
+    request_ctx = _cv_request.get(None)
+    if request_ctx is not None:
+        path, method = request_ctx.request.path, request_ctx.request.method
+    else:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+    app.logger.error(
+        f"Exception on {path} [{method}]: {error}",
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    response.close()
+    return InternalServerError()(environ, start_response)
 
 
 _WZ_GET_WSGI_RESPONSE = ResponseBase.get_wsgi_response

@@ -211,3 +211,35 @@ def test_dumps_in_app_context_sorts_keys() -> None:
     s = TaggedJSONSerializer()
     with app.app_context():
         assert s.dumps({"b": 1, "a": (1,)}) == '{"a":{" t":[1]},"b":1}'
+
+
+def test_dict_shortcut_matches_the_tag_order(s: TaggedJSONSerializer) -> None:
+    values = [
+        {"a": 1, "b": "x", "c": None, "d": 1.5, "e": True},
+        {" t": [1, 2]},
+        {"k": (1, b"\x01"), "m": Markup("<b>")},
+        {"one": 1},
+    ]
+    for value in values:
+        slow = next(tag for tag in s.order if tag.check(value)).tag(value)
+        assert s.tag(value) == slow
+
+
+def test_registered_tag_sees_plain_dicts_and_leaves(s: TaggedJSONSerializer) -> None:
+    class TagCounter(JSONTag):
+        __slots__ = ()
+        key = " c"
+
+        def check(self, value: t.Any) -> bool:
+            return isinstance(value, dict) and value.get("kind") == "counter"
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return value["n"]
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return {"kind": "counter", "n": value}
+
+    s.register(TagCounter, index=0)
+    counter = {"kind": "counter", "n": 3}
+    assert s.dumps(counter) == '{" c":3}'
+    assert s.loads(s.dumps({"x": counter})) == {"x": counter}

@@ -12,6 +12,7 @@ from datetime import timedelta
 from datetime import timezone
 
 import pytest
+from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
 from flaskfast.sessions import NullSession
@@ -388,3 +389,384 @@ def test_signing_keys_are_not_shared_between_salts() -> None:
         signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
     )
     assert reader.loads(other.dumps({"b": 2})) == {"b": 2}
+
+
+# -- the cached signing path against plain itsdangerous and real Flask --------
+
+_FIXED_TS = 1_750_000_000
+
+
+def _reference_serializer(*keys: str) -> URLSafeTimedSerializer:
+    """Flask 3.1.3's session serializer, built the plain itsdangerous way."""
+    from flaskfast.sessions import session_json_serializer
+
+    return URLSafeTimedSerializer(
+        list(keys),  # type: ignore[arg-type]
+        salt="cookie-session",
+        serializer=session_json_serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pin itsdangerous' signing clock; the list item can be moved."""
+    from itsdangerous import TimestampSigner
+
+    now = [_FIXED_TS]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
+    return now
+
+
+_PAYLOADS: list[t.Any] = [
+    {"visits": 1},
+    {},
+    {"user": "ada", "n": (1, 2), "b": b"\x00\xff", "u": "h\u00e9llo \u2603"},
+    {" t": "looks like a tag"},
+    {"nested": {"a": [1, {"b": (None, True, 2.5)}]}},
+    {"big": "abc" * 400},  # compresses
+    {"k%d" % i: i for i in range(40)},
+]
+
+
+@pytest.mark.parametrize("payload", _PAYLOADS)
+def test_tokens_are_byte_identical_to_plain_itsdangerous(
+    payload: t.Any, frozen_clock: list[int]
+) -> None:
+    iface = SecureCookieSessionInterface()
+    ours = iface.get_signing_serializer(_FakeApp(secret_key="s"))  # type: ignore[arg-type]
+    assert ours is not None
+    reference = _reference_serializer("s")
+    for _ in range(2):  # the second round runs on every cache
+        token = ours.dumps(payload)
+        assert token == reference.dumps(payload)
+        assert ours.loads(token, max_age=60) == reference.loads(token, max_age=60)
+    if payload == {"big": "abc" * 400}:
+        assert token.startswith(".")  # zlib helped
+    if payload == {"visits": 1}:
+        assert not token.startswith(".")  # zlib would not
+
+
+def test_serializer_returns_timestamp_when_asked(frozen_clock: list[int]) -> None:
+    ours = SecureCookieSessionInterface().get_signing_serializer(_FakeApp())  # type: ignore[arg-type]
+    assert ours is not None
+    data, when = ours.loads(ours.dumps({"a": 1}), return_timestamp=True)
+    assert data == {"a": 1}
+    assert when == datetime.fromtimestamp(_FIXED_TS, tz=timezone.utc)
+
+
+def _tampered(token: str) -> dict[str, str]:
+    payload, ts, sig = token.split(".")
+    flip = "A" if sig[0] != "A" else "B"
+    return {
+        "signature": f"{payload}.{ts}.{flip}{sig[1:]}",
+        "payload": f"{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{ts}.{sig}",
+        "timestamp": f"{payload}.{ts[:-1]}{'A' if ts[-1] != 'A' else 'B'}.{sig}",
+        "no signature": f"{payload}.{ts}",
+        "no separator": payload,
+        "empty signature": f"{payload}.{ts}.",
+        "not base64": f"{payload}.{ts}.!!!!",
+        "short signature": f"{payload}.{ts}.{sig[:-2]}",
+        "empty": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "signature",
+        "payload",
+        "timestamp",
+        "no signature",
+        "no separator",
+        "empty signature",
+        "not base64",
+        "short signature",
+        "empty",
+    ],
+)
+def test_rejects_exactly_what_itsdangerous_rejects(
+    case: str, frozen_clock: list[int]
+) -> None:
+    ours = SecureCookieSessionInterface().get_signing_serializer(_FakeApp(secret_key="s"))  # type: ignore[arg-type]
+    assert ours is not None
+    reference = _reference_serializer("s")
+    token = _tampered(ours.dumps({"user": "ada"}))[case]
+    outcomes = []
+    for serializer in (ours, reference):
+        with pytest.raises(Exception) as info:
+            serializer.loads(token, max_age=60)
+        outcomes.append((type(info.value), str(info.value)))
+    assert outcomes[0] == outcomes[1]
+    assert issubclass(outcomes[0][0], BadSignature)
+
+
+@pytest.mark.parametrize("offset", [61, -1])
+def test_expired_and_future_signatures_are_rejected(
+    offset: int, frozen_clock: list[int]
+) -> None:
+    from itsdangerous import SignatureExpired
+
+    ours = SecureCookieSessionInterface().get_signing_serializer(_FakeApp(secret_key="s"))  # type: ignore[arg-type]
+    assert ours is not None
+    token = ours.dumps({"a": 1})
+    frozen_clock[0] = _FIXED_TS + offset
+    with pytest.raises(SignatureExpired) as info:
+        ours.loads(token, max_age=60)
+    with pytest.raises(SignatureExpired) as ref_info:
+        _reference_serializer("s").loads(token, max_age=60)
+    assert str(info.value) == str(ref_info.value)
+    # Within the limit it still verifies.
+    frozen_clock[0] = _FIXED_TS + 60
+    assert ours.loads(token, max_age=60) == {"a": 1}
+
+
+def test_wrong_and_retired_keys_are_rejected(frozen_clock: list[int]) -> None:
+    iface = SecureCookieSessionInterface()
+    token = _reference_serializer("old").dumps({"a": 1})
+    wrong = iface.get_signing_serializer(_FakeApp(secret_key="new"))  # type: ignore[arg-type]
+    assert wrong is not None
+    with pytest.raises(BadSignature):
+        wrong.loads(token)
+    rotated = iface.get_signing_serializer(
+        _FakeApp(secret_key="new", SECRET_KEY_FALLBACKS=["old"])  # type: ignore[arg-type]
+    )
+    assert rotated is not None
+    assert rotated.loads(token) == {"a": 1}
+    # The fallback only verifies; new tokens carry the current key.
+    assert rotated.dumps({"a": 1}) == _reference_serializer("new").dumps({"a": 1})
+    assert _reference_serializer("old", "new").loads(rotated.dumps({"b": 2})) == {"b": 2}
+
+
+def test_verification_uses_constant_time_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hmac as hmac_module
+
+    calls: list[tuple[bytes, bytes]] = []
+    real = hmac_module.compare_digest
+
+    def spy(a: t.Any, b: t.Any) -> bool:
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac_module, "compare_digest", spy)
+    ours = SecureCookieSessionInterface().get_signing_serializer(_FakeApp())  # type: ignore[arg-type]
+    assert ours is not None
+    token = ours.dumps({"a": 1})
+    assert ours.loads(token) == {"a": 1}
+    assert len(calls) == 1
+
+
+def test_other_digest_methods_keep_working(frozen_clock: list[int]) -> None:
+    class Sha256Interface(SecureCookieSessionInterface):
+        digest_method = staticmethod(hashlib.sha256)
+
+    ours = Sha256Interface().get_signing_serializer(_FakeApp(secret_key="s"))  # type: ignore[arg-type]
+    assert ours is not None
+    reference = URLSafeTimedSerializer(
+        "s",
+        salt="cookie-session",
+        serializer=Sha256Interface.serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
+    )
+    token = ours.dumps({"a": 1})
+    assert token == reference.dumps({"a": 1})
+    assert ours.loads(token) == {"a": 1}
+
+
+def test_cookie_json_follows_the_app_json_provider(app: Flask) -> None:
+    from flaskfast.json.provider import DefaultJSONProvider
+
+    iface = SecureCookieSessionInterface()
+    serializer = iface.get_signing_serializer(app)
+    assert serializer is not None
+
+    def payload_json(token: str) -> bytes:
+        part = token.split(".")[0]
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    with app.app_context():
+        assert payload_json(serializer.dumps({"b": 1, "a": "\u00e9"})) == (
+            b'{"a":"\\u00e9","b":1}'
+        )
+        app.json.sort_keys = False  # type: ignore[attr-defined]
+        app.json.ensure_ascii = False  # type: ignore[attr-defined]
+        assert payload_json(serializer.dumps({"b": 1, "a": "\u00e9"})) == (
+            '{"b":1,"a":"\u00e9"}'.encode()
+        )
+
+        class Custom(DefaultJSONProvider):
+            def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+                return '{"custom":true}'
+
+        app.json = Custom(app)
+        assert payload_json(serializer.dumps({"b": 1})) == b'{"custom":true}'
+
+
+# -- the response side: Set-Cookie and Vary, compared with real Flask ----------
+
+
+def _twin_apps(config: dict[str, t.Any]) -> list[t.Any]:
+    import flask
+
+    import flaskfast
+
+    return [_twin_app(module, config) for module in (flaskfast, flask)]
+
+
+def _twin_app(module: t.Any, config: dict[str, t.Any]) -> t.Any:
+    twin = module.Flask("twin")
+    twin.config.update(TESTING=True, SECRET_KEY="twin secret", **config)
+    session_proxy = module.session
+
+    @twin.route("/write")
+    def write() -> str:
+        session_proxy["n"] = session_proxy.get("n", 0) + 1
+        return "ok"
+
+    @twin.route("/permanent")
+    def permanent() -> str:
+        session_proxy["p"] = True
+        session_proxy.permanent = True
+        return "ok"
+
+    @twin.route("/vary")
+    def vary() -> t.Any:
+        session_proxy["v"] = 1
+        response = module.make_response("ok")
+        response.headers["Vary"] = "Accept"
+        return response
+
+    @twin.route("/clear")
+    def clear() -> str:
+        session_proxy.clear()
+        return "ok"
+
+    return twin
+
+
+_FIXED_EXPIRY = datetime(2031, 5, 17, 8, 30, 5, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"SESSION_COOKIE_DOMAIN": "example.com", "SESSION_COOKIE_SAMESITE": "lax"},
+        {
+            "SESSION_COOKIE_PATH": "/a b;c",
+            "SESSION_COOKIE_SECURE": True,
+            "SESSION_COOKIE_HTTPONLY": False,
+            "SESSION_COOKIE_PARTITIONED": True,
+            "SESSION_COOKIE_NAME": "sess",
+        },
+        {"SESSION_COOKIE_DOMAIN": ".Example.COM:8080", "APPLICATION_ROOT": "/app"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/write", "/permanent", "/vary", "/clear"])
+def test_response_headers_match_flask(
+    config: dict[str, t.Any],
+    path: str,
+    frozen_clock: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import flask.sessions
+
+    for cls in (SecureCookieSessionInterface, flask.sessions.SecureCookieSessionInterface):
+        monkeypatch.setattr(
+            cls,
+            "get_expiration_time",
+            lambda self, app, session: _FIXED_EXPIRY if session.permanent else None,
+        )
+    seen = []
+    for twin in _twin_apps(config):
+        client = twin.test_client()
+        client.set_cookie(
+            config.get("SESSION_COOKIE_NAME", "session"),
+            _reference_serializer("twin secret").dumps({"n": 4}),
+        )
+        response = client.get(path)
+        seen.append(
+            (response.status_code, response.headers.getlist("Set-Cookie"), response.headers.getlist("Vary"))
+        )
+    assert seen[0] == seen[1]
+    assert seen[0][1]
+
+
+def test_oversized_cookie_still_warns(app: Flask) -> None:
+    from flaskfast import session
+
+    app.config["MAX_COOKIE_SIZE"] = 80
+
+    @app.route("/big")
+    def big() -> str:
+        session["data"] = "x" * 200
+        return "ok"
+
+    with pytest.warns(UserWarning, match="cookie is too large"):
+        response = app.test_client().get("/big")
+    assert response.headers["Set-Cookie"].startswith("session=")
+
+
+def test_response_set_cookie_override_is_used(app: Flask) -> None:
+    from flaskfast import session
+    from flaskfast.wrappers import Response
+
+    seen: list[str] = []
+
+    class Recording(Response):
+        def set_cookie(self, key: str, *args: t.Any, **kwargs: t.Any) -> None:
+            seen.append(key)
+            super().set_cookie(key, *args, **kwargs)
+
+    app.response_class = Recording
+
+    @app.route("/w")
+    def w() -> str:
+        session["a"] = 1
+        return "ok"
+
+    response = app.test_client().get("/w")
+    assert seen == ["session"]
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_request_cookies_parsed_like_werkzeug(app: Flask) -> None:
+    from flaskfast import request
+    from flaskfast import session
+
+    @app.route("/c")
+    def c() -> dict[str, t.Any]:
+        return {"n": session.get("n"), "cookies": request.cookies.to_dict(flat=False)}
+
+    token = _reference_serializer("test secret").dumps({"n": 7})
+    header = f'a=1; session={token}; q="x\\"y"; a=2'
+    client = app.test_client(use_cookies=False)
+    response = client.get("/c", headers={"Cookie": header})
+    assert response.json == {
+        "n": 7,
+        "cookies": {"a": ["1", "2"], "session": [token], "q": ['x"y']},
+    }
+
+
+def test_request_class_cookies_override_is_used(app: Flask) -> None:
+    from flaskfast import session
+    from flaskfast.wrappers import Request
+
+    token = _reference_serializer("test secret").dumps({"n": 3})
+
+    class Forced(Request):
+        @property
+        def cookies(self) -> t.Any:  # type: ignore[override]
+            from werkzeug.datastructures import ImmutableMultiDict
+
+            return ImmutableMultiDict({"session": token})
+
+    app.request_class = Forced
+
+    @app.route("/n")
+    def n() -> str:
+        return str(session.get("n"))
+
+    assert app.test_client().get("/n").text == "3"

@@ -8,6 +8,7 @@ generic pipeline (and Flask's Response) produces.
 
 from __future__ import annotations
 
+import inspect
 import io
 import typing as t
 
@@ -20,6 +21,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -186,6 +188,143 @@ def test_lazy_descriptor_is_visible_on_the_class() -> None:
     assert "path" not in vars(req)
     assert req.path == "/x"
     assert vars(req)["path"] == "/x"
+
+
+def _werkzeug_cached_properties() -> list[str]:
+    names = set()
+    for klass in WerkzeugRequest.__mro__:
+        names.update(n for n, v in vars(klass).items() if isinstance(v, cached_property))
+    return sorted(names)
+
+
+@pytest.mark.parametrize("name", _werkzeug_cached_properties())
+def test_werkzeug_cached_properties_become_plain_lookups(name: str) -> None:
+    descriptor = inspect.getattr_static(Request, name)
+    # A non-data descriptor: once computed, the instance dict answers.
+    assert not hasattr(type(descriptor), "__set__")
+    assert not hasattr(type(descriptor), "__delete__")
+
+
+CACHED = frozenset(_werkzeug_cached_properties())
+BODY_CASES = {
+    "urlencoded": {"method": "POST", "data": {"name": "alice", "age": "30"}},
+    "multipart": {"method": "POST", "data": {"f": "UPLOAD", "k": "v"}},
+    "json": {"method": "POST", "json": {"a": [1, 2]}},
+    "raw": {"method": "PUT", "data": b"raw body", "content_type": "text/plain; charset=latin1"},
+    "chunked": {"method": "POST", "data": b"abc", "headers": {"Transfer-Encoding": "chunked"}},
+    "no body": {
+        "method": "GET",
+        "query_string": "a=1&a=2",
+        "headers": {
+            "Cookie": "c=1",
+            "Accept": "text/html",
+            "Cache-Control": "no-cache",
+            "If-Match": '"e"',
+            "Authorization": "Basic dTpw",
+            "Range": "bytes=0-1",
+            "X-Forwarded-For": "1.2.3.4",
+        },
+    },
+}
+BODY_ATTRIBUTES = (
+    "args", "cookies", "content_length", "mimetype", "mimetype_params", "form", "values",
+    "data", "url", "base_url", "root_url", "host_url", "host", "full_path", "url_root",
+    "access_route", "accept_mimetypes", "cache_control", "if_match", "range", "authorization",
+)  # fmt: skip
+
+
+def _body_environ(case: str) -> dict[str, t.Any]:
+    kwargs = dict(BODY_CASES[case])
+    data = kwargs.get("data")
+    if isinstance(data, dict) and data.get("f") == "UPLOAD":
+        kwargs["data"] = {**data, "f": (io.BytesIO(b"xyz"), "f.txt")}
+    # The body as bytes in "wsgi.input", so each request reads its own copy.
+    builder = EnvironBuilder("/p", **kwargs)
+    try:
+        environ = builder.get_environ()
+        environ["wsgi.input"] = environ["wsgi.input"].read()
+        return environ
+    finally:
+        builder.close()
+
+
+def _comparable(value: t.Any) -> t.Any:
+    if hasattr(value, "to_header"):
+        return value.to_header()
+    if hasattr(value, "items") and hasattr(value, "getlist"):
+        return sorted((k, value.getlist(k)) for k in value.keys())
+    return value
+
+
+@pytest.mark.parametrize("case", BODY_CASES)
+@pytest.mark.parametrize("attribute_order", ["listed", "reversed"])
+def test_shadowed_properties_equal_werkzeug(case: str, attribute_order: str) -> None:
+    names = BODY_ATTRIBUTES if attribute_order == "listed" else BODY_ATTRIBUTES[::-1]
+    environ = _body_environ(case)
+    ours = Request({**environ, "wsgi.input": io.BytesIO(environ["wsgi.input"])})
+    theirs = WerkzeugRequest({**environ, "wsgi.input": io.BytesIO(environ["wsgi.input"])})
+    for name in names:
+        assert _comparable(getattr(ours, name)) == _comparable(getattr(theirs, name)), name
+        if name in CACHED:
+            assert vars(ours)[name] is getattr(ours, name)  # computed once
+    assert sorted(ours.files) == sorted(theirs.files)
+    assert ours.get_json(silent=True) == theirs.get_json(silent=True)
+    ours.close()
+    theirs.close()
+
+
+@pytest.mark.parametrize("name", ["args", "form", "cookies", "url", "content_length"])
+def test_shadowed_property_assignment_and_deletion_like_werkzeug(name: str) -> None:
+    results = []
+    for cls in (Request, WerkzeugRequest):
+        req = cls(EnvironBuilder("/p?x=1", method="POST", data={"a": "1"}).get_environ())
+        computed = _comparable(getattr(req, name))
+        setattr(req, name, "assigned")
+        assigned = getattr(req, name)
+        delattr(req, name)
+        recomputed = _comparable(getattr(req, name))
+        results.append((computed, assigned, recomputed, name in vars(req)))
+    assert results[0] == results[1]
+    assert results[0][1] == "assigned"
+
+
+def test_werkzeug_filling_the_instance_dict_is_seen() -> None:
+    req = Request(EnvironBuilder(method="POST", data={"a": "1"}).get_environ())
+    req._load_form_data()  # werkzeug stores form/files/stream in __dict__
+    assert vars(req)["form"] is req.form
+    assert req.form["a"] == "1"
+    assert req.get_data(parse_form_data=True) == b""
+
+
+def test_content_headers_follow_replaced_headers_like_werkzeug() -> None:
+    replacement = Headers({"Content-Type": "application/json; charset=utf-8", "Content-Length": "7"})
+    results = []
+    for cls in (Request, WerkzeugRequest):
+        req = cls(EnvironBuilder(method="POST", data=b"x", content_type="text/plain").get_environ())
+        req.headers = replacement
+        results.append((req.mimetype, req.mimetype_params, req.content_length, req.is_json))
+    assert results[0] == results[1] == ("application/json", {"charset": "utf-8"}, 7, True)
+
+
+def test_close_closes_uploaded_files_only() -> None:
+    req = Request(EnvironBuilder(method="POST", data={"f": (io.BytesIO(b"x"), "f.txt")}).get_environ())
+    upload = req.files["f"]
+    req.close()
+    assert upload.stream.closed
+    plain = Request(EnvironBuilder(method="POST", data={"a": "1"}).get_environ())
+    plain.form  # noqa: B018
+    plain.close()
+    Request(EnvironBuilder().get_environ()).close()
+
+
+def test_limits_read_the_app_of_the_current_context(app: Flask) -> None:
+    other = flaskfast.Flask("other")
+    other.config["MAX_CONTENT_LENGTH"] = 99
+    app.config["MAX_CONTENT_LENGTH"] = 5
+    with app.test_request_context():
+        with other.app_context():
+            assert flaskfast.request.max_content_length == 99
+        assert flaskfast.request.max_content_length == 5
 
 
 def test_request_state_inside_a_view_matches_flask() -> None:

@@ -222,6 +222,7 @@ cdef object _cookie_interface = None
 cdef object _split_blueprint_path = None
 cdef object _make_response = None
 cdef object _wsgi_header_list = None
+cdef object _check_status = None
 cdef object _started = None
 cdef object _finished = None
 cdef object _request_tearing_down = None
@@ -238,7 +239,7 @@ cdef void _load_stock() except *:
     global _request_init, _stock_blueprints, _response_call, _wz_get_wsgi_response
     global _wz_get_wsgi_headers, _wz_get_app_iter, _wz_iter_encoded
     global _cookie_interface, _split_blueprint_path, _make_response
-    global _wsgi_header_list, _started, _finished, _request_tearing_down
+    global _wsgi_header_list, _check_status, _started, _finished, _request_tearing_down
     global _appcontext_tearing_down, _wz_close, _HTTPException
     from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Request as WerkzeugRequest
@@ -266,6 +267,7 @@ cdef void _load_stock() except *:
     _split_blueprint_path = helpers._split_blueprint_path
     _make_response = response_c.make_response
     _wsgi_header_list = headers_c.wsgi_header_list
+    _check_status = headers_c.check_status
     _started = signals.request_started
     _finished = signals.request_finished
     _request_tearing_down = signals.request_tearing_down
@@ -432,6 +434,10 @@ cdef object _respond(object response, object environ, object start_response):
     cls = type(response)
     if getattr(cls, "__call__") is not _response_call:
         return response(environ, start_response)
+    try:
+        _check_status(response._status)
+    except ValueError:
+        return response(environ, start_response)  # which refuses it
     body = response.response
     plain = response.__dict__.get("_ff_plain")
     cdef list items
@@ -474,7 +480,9 @@ cdef object _respond(object response, object environ, object start_response):
                 break
             length += len(<bytes>chunk)
         if all_bytes:
-            headers = _wsgi_header_list(response.headers, code, length)
+            headers = _wsgi_header_list(
+                response.headers, code, length, not response.autocorrect_location_header
+            )
             if headers is not None:
                 start_response(response._status, headers)
                 if (

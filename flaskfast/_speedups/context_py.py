@@ -146,6 +146,7 @@ class _Stock:
         self.split_blueprint_path = helpers._split_blueprint_path
         self.make_response = response_py.make_response
         self.wsgi_header_list = headers_py.wsgi_header_list
+        self.check_status = headers_py.check_status
         self.request_started = signals.request_started
         self.request_finished = signals.request_finished
         self.request_tearing_down = signals.request_tearing_down
@@ -364,6 +365,10 @@ def _respond(s: _Stock, response: t.Any, environ: t.Any, start_response: t.Any) 
     cls = type(response)
     if cls.__call__ is not s.response_call:
         return response(environ, start_response)
+    try:
+        s.check_status(response._status)
+    except ValueError:
+        return response(environ, start_response)  # which refuses it
     body = response.response
     plain = response.__dict__.get("_ff_plain")
     if plain is not None:
@@ -395,7 +400,9 @@ def _respond(s: _Stock, response: t.Any, environ: t.Any, start_response: t.Any) 
                 break
             length += len(chunk)  # type: ignore[operator]
         if length is not None:
-            headers = s.wsgi_header_list(response.headers, code, length)
+            headers = s.wsgi_header_list(
+                response.headers, code, length, not response.autocorrect_location_header
+            )
             if headers is not None:
                 start_response(response._status, headers)
                 if (

@@ -25,7 +25,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.sansio.response import Response as _SansioResponse
+from markupsafe import escape
 from werkzeug.utils import get_content_type
+from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from ..globals import _cv_request
@@ -286,6 +288,106 @@ def error_response(cls, e):
     """``cls.force_type(e.get_response())`` for an HTTP error when ``e``
     renders as its class's default page (from a cached page), else ``None``."""
     return _error_response(cls, e)
+
+
+# -- redirects ----------------------------------------------------------------
+
+# The redirect page is werkzeug's, rendered once around a marker location and
+# split there, then checked against werkzeug for a location needing escapes.
+cdef str _MARK = "\ue000"
+cdef str _REDIRECT_PROBE = "/a b?c=1&d=<'\"\u00e9>"
+cdef object _redirect_page = None
+# PERF: the encoded page by location (bench: redirect).
+cdef dict _redirect_bodies = {}
+cdef Py_ssize_t _REDIRECT_BODIES_SIZE = 256
+cdef dict _status_lines = {}
+cdef object _escape = escape
+cdef object _werkzeug_redirect = _wz_redirect
+
+
+cdef list _redirect_items(str location, bytes body):
+    return [
+        ("Content-Type", _HTML),
+        ("Content-Length", str(len(body))),
+        ("Location", location),
+    ]
+
+
+cdef bytes _render_redirect(list page, str location):
+    html = str(_escape(location))
+    return PyUnicode_AsUTF8String(f"{page[0]}{html}{page[1]}{html}{page[2]}")
+
+
+cdef list _load_redirect_page():
+    marked = _werkzeug_redirect(_MARK, 302, Response=_WerkzeugResponse)
+    cdef list page = marked.get_data(as_text=True).split(_MARK)
+    if len(page) != 3:
+        return []
+    probe = _werkzeug_redirect(_REDIRECT_PROBE, 307, Response=_WerkzeugResponse)
+    body = _render_redirect(page, _REDIRECT_PROBE)
+    if (
+        probe.get_data() != body
+        or list(probe.headers.items()) != _redirect_items(_REDIRECT_PROBE, body)
+        or probe.status != "307 TEMPORARY REDIRECT"
+    ):
+        return []
+    return page
+
+
+cdef bint _stock_redirect_class(object cls) except -1:
+    return (
+        _plain_defaults(cls) is not None
+        and getattr(cls, "status", None) is _sansio_status
+        and getattr(cls, "_clean_status", None) is _clean_status
+        and getattr(cls, "set_data", None) is _set_data
+    )
+
+
+def redirect_response(cls, location, code):
+    """``werkzeug.utils.redirect(location, code, Response=cls)`` built
+    directly for a ``str`` location and ``int`` code when ``cls`` builds
+    responses as werkzeug does; ``None`` when the caller must call werkzeug."""
+    global _redirect_page
+    if (
+        type(location) is not str
+        or type(code) is not int
+        or "\n" in <str>location
+        or "\r" in <str>location
+        or not _stock_redirect_class(cls)
+    ):
+        return None
+    if _redirect_page is None:
+        _redirect_page = _load_redirect_page()
+    cdef list page = <list>_redirect_page
+    if not page:
+        return None
+    body = _redirect_bodies.get(location)
+    if body is None:
+        body = _render_redirect(page, <str>location)
+        if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
+            _redirect_bodies.clear()
+        _redirect_bodies[location] = body
+    line = _status_lines.get(code)
+    if line is None:
+        try:
+            line = f"{code} {_STATUS_CODES[code].upper()}"
+        except KeyError:
+            line = f"{code} UNKNOWN"
+        if len(_status_lines) < 64:
+            _status_lines[code] = line
+    rv = _new(cls)
+    if _bare_headers:
+        headers = PyBaseObject_Type.tp_new(<type>_Headers, <PyObject*>_EMPTY, NULL)
+    else:
+        headers = _Headers()
+    headers._list = _redirect_items(<str>location, <bytes>body)
+    rv.headers = headers
+    rv._status = line
+    rv._status_code = code
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [body]
+    return rv
 
 
 # -- make_response ----------------------------------------------------------

@@ -25,7 +25,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.sansio.response import Response as _SansioResponse
+from markupsafe import escape
 from werkzeug.utils import get_content_type
+from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from ..globals import _cv_request
@@ -164,6 +166,112 @@ def error_response(cls: type, e: HTTPException) -> t.Any:
                 extra = [("Allow", ", ".join(e.valid_methods))]
             return _assemble(cls, page[0], _HTML, page[1], e.code, extra)  # type: ignore[arg-type]
     return None
+
+
+# -- redirects ----------------------------------------------------------------
+
+# The redirect page is werkzeug's: it is rendered once around a marker
+# location and split there, then checked against werkzeug for a location that
+# needs escaping; on any mismatch (another werkzeug) there is no shortcut.
+_MARK = "\ue000"
+_REDIRECT_PROBE = "/a b?c=1&d=<'\"\u00e9>"
+_redirect_page: list[str] | None = None
+# PERF: the encoded page by location; a view usually redirects to the same
+# few URLs (bench: redirect).
+_redirect_bodies: dict[str, bytes] = {}
+_REDIRECT_BODIES_SIZE = 256
+_status_lines: dict[int, str] = {}
+_WERKZEUG_STATUS = _SansioResponse.__dict__["status"]
+_WERKZEUG_CLEAN_STATUS = _SansioResponse._clean_status
+_WERKZEUG_SET_DATA = _WerkzeugResponse.set_data
+
+
+def _redirect_items(location: str, body: bytes) -> list[tuple[str, str]]:
+    return [
+        ("Content-Type", _HTML),
+        ("Content-Length", str(len(body))),
+        ("Location", location),
+    ]
+
+
+def _render_redirect(page: list[str], location: str) -> bytes:
+    html = str(escape(location))
+    return f"{page[0]}{html}{page[1]}{html}{page[2]}".encode()
+
+
+def _load_redirect_page() -> list[str]:
+    """werkzeug's redirect page split around the location, or ``[]``."""
+    marked = _wz_redirect(_MARK, 302, Response=_WerkzeugResponse)
+    page = marked.get_data(as_text=True).split(_MARK)
+    if len(page) != 3:
+        return []
+    probe = _wz_redirect(_REDIRECT_PROBE, 307, Response=_WerkzeugResponse)
+    body = _render_redirect(page, _REDIRECT_PROBE)
+    if (
+        probe.get_data() != body
+        or list(probe.headers.items()) != _redirect_items(_REDIRECT_PROBE, body)
+        or probe.status != "307 TEMPORARY REDIRECT"
+    ):
+        return []
+    return page
+
+
+def _stock_redirect_class(cls: type) -> bool:
+    """Whether ``cls(text, code, mimetype=...)`` runs werkzeug's own
+    constructor, status handling and ``set_data``."""
+    return (
+        _plain_defaults(cls) is not None
+        and getattr(cls, "status", None) is _WERKZEUG_STATUS
+        and getattr(cls, "_clean_status", None) is _WERKZEUG_CLEAN_STATUS
+        and getattr(cls, "set_data", None) is _WERKZEUG_SET_DATA
+    )
+
+
+def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
+    """What ``werkzeug.utils.redirect(location, code, Response=cls)`` returns,
+    built directly for a ``str`` location and ``int`` code when ``cls`` builds
+    responses as werkzeug does; ``None`` when the caller must call werkzeug
+    (which also raises werkzeug's errors, e.g. for a newline in ``location``)."""
+    global _redirect_page
+    if (
+        type(location) is not str
+        or type(code) is not int
+        or "\n" in location
+        or "\r" in location
+        or not _stock_redirect_class(cls)
+    ):
+        return None
+    page = _redirect_page
+    if page is None:
+        page = _redirect_page = _load_redirect_page()
+    if not page:
+        return None
+    try:
+        body = _redirect_bodies[location]
+    except KeyError:
+        body = _render_redirect(page, location)
+        if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
+            _redirect_bodies.clear()
+        _redirect_bodies[location] = body
+    try:
+        line = _status_lines[code]
+    except KeyError:
+        try:
+            line = f"{code} {HTTP_STATUS_CODES[code].upper()}"
+        except KeyError:
+            line = f"{code} UNKNOWN"
+        if len(_status_lines) < 64:
+            _status_lines[code] = line
+    rv: t.Any = object.__new__(cls)
+    headers = Headers()
+    headers._list = _redirect_items(location, body)
+    rv.headers = headers
+    rv._status = line
+    rv._status_code = code
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [body]
+    return rv
 
 
 def _view_name() -> str:

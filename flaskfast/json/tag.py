@@ -13,6 +13,7 @@ Add a type by subclassing :class:`JSONTag` and calling
 
 from __future__ import annotations
 
+import json as _json
 import typing as t
 from base64 import b64decode
 from base64 import b64encode
@@ -23,8 +24,10 @@ from markupsafe import Markup
 from werkzeug.http import http_date
 from werkzeug.http import parse_date
 
+from ..globals import _cv_app
 from ..json import dumps
 from ..json import loads
+from .provider import DefaultJSONProvider
 
 
 class JSONTag:
@@ -209,7 +212,7 @@ class TaggedJSONSerializer:
     :attr:`order` is the list of tags tried, first match wins, when encoding.
     """
 
-    __slots__ = ("tags", "order", "_only_builtin")
+    __slots__ = ("tags", "order", "_only_builtin", "_default_order")
 
     #: Tag classes registered by every new serializer, in this order.
     default_tags = [
@@ -229,6 +232,11 @@ class TaggedJSONSerializer:
         self._only_builtin = True
         for tag_class in self.default_tags:
             self.register(tag_class)
+        # True while :attr:`order` holds exactly the stock tags in the stock
+        # order; any later register() call clears it.
+        self._default_order = self._only_builtin and [
+            type(tag) for tag in self.order
+        ] == _DEFAULT_ORDER
 
     def register(
         self,
@@ -254,14 +262,29 @@ class TaggedJSONSerializer:
             self.order.insert(index, tag)
         if tag_class not in _BUILTIN_TAGS:
             self._only_builtin = False
+        self._default_order = False
 
     def tag(self, value: t.Any) -> t.Any:
         """Return ``value`` converted to its tagged, JSON-compatible form."""
         # PERF: session payloads are mostly str/int leaves; with only the
         # built-in tags registered none can match them, so skip the eight
         # check() calls (timeit, tag of a 6-key session dict: 9.3us -> 3.3us).
-        if self._only_builtin and type(value) in _PLAIN_TYPES:
-            return value
+        if self._only_builtin:
+            kind = type(value)
+            if kind in _PLAIN_TYPES:
+                return value
+            # PERF: a plain dict (the session itself) with the stock tag
+            # order: TagDict only claims a one-item dict keyed by a tag key,
+            # everything else is PassDict; the check() calls and the
+            # per-leaf tag() calls are skipped (`session` benchmark).
+            if kind is dict and self._default_order:
+                if len(value) == 1 and next(iter(value)) in self.tags:
+                    return self.order[0].tag(value)
+                tag_item = self.tag
+                return {
+                    k: v if type(v) in _PLAIN_TYPES else tag_item(v)
+                    for k, v in value.items()
+                }
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
@@ -294,12 +317,65 @@ class TaggedJSONSerializer:
         return value
 
     def dumps(self, value: t.Any) -> str:
-        """Tag ``value`` and return compact JSON text."""
-        return dumps(self.tag(value), separators=(",", ":"))
+        """Tag ``value`` and return compact JSON text (through the current
+        app's JSON provider when there is one)."""
+        tagged = self.tag(value)
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            provider = ctx.app.json
+            if type(provider).dumps is _PROVIDER_DUMPS and "dumps" not in getattr(
+                provider, "__dict__", _NO_DICT
+            ):
+                encoder = _compact_encoder(t.cast(DefaultJSONProvider, provider))
+                if encoder is not None:
+                    return encoder.encode(tagged)
+        return dumps(tagged, separators=(",", ":"))
 
     def loads(self, value: str) -> t.Any:
         """Parse JSON text and decode every tagged object in it."""
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            provider = ctx.app.json
+            # PERF: the stock provider's loads is json.loads; two frames
+            # fewer per session read (`session` benchmark).
+            if type(provider).loads is _PROVIDER_LOADS and "loads" not in getattr(
+                provider, "__dict__", _NO_DICT
+            ):
+                return self._untag_scan(_json.loads(value))
         return self._untag_scan(loads(value))
 
 
+_NO_DICT: dict[str, t.Any] = {}
+_PROVIDER_DUMPS = DefaultJSONProvider.dumps
+_PROVIDER_LOADS = DefaultJSONProvider.loads
+
+# PERF: DefaultJSONProvider.dumps(obj, separators=...) is json.dumps, which
+# builds a new JSONEncoder on every call because of the non-default
+# arguments; the encoder is immutable, so one per provider setting is kept
+# (`session` benchmark).  Same class, same arguments, same output.
+_encoders: dict[tuple[t.Any, ...], _json.JSONEncoder] = {}
+_ENCODERS_SIZE = 16
+
+
+def _compact_encoder(provider: DefaultJSONProvider) -> _json.JSONEncoder | None:
+    """The encoder ``provider.dumps(obj, separators=(",", ":"))`` uses."""
+    key = (provider.default, provider.ensure_ascii, provider.sort_keys)
+    try:
+        encoder = _encoders.get(key)
+    except TypeError:  # unhashable setting
+        return None
+    if encoder is None:
+        encoder = _json.JSONEncoder(
+            ensure_ascii=key[1],
+            separators=(",", ":"),
+            default=key[0],
+            sort_keys=key[2],
+        )
+        if len(_encoders) >= _ENCODERS_SIZE:
+            _encoders.clear()
+        _encoders[key] = encoder
+    return encoder
+
+
 _BUILTIN_TAGS = frozenset(TaggedJSONSerializer.default_tags)
+_DEFAULT_ORDER: list[type[JSONTag]] = list(TaggedJSONSerializer.default_tags)

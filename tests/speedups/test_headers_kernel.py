@@ -155,3 +155,101 @@ def test_twins_agree() -> None:
     for items, status, length in cases:
         results = {repr(k.wsgi_header_list(items, status, length)) for k in KERNELS}
         assert len(results) == 1
+
+
+# -- locations ----------------------------------------------------------------
+
+
+@settings(max_examples=250, deadline=None)
+@given(items=header_items, status=status_codes, body=buffered_bodies)
+def test_rewriting_locations_matches_werkzeug(
+    items: list[tuple[str, str]],
+    status: int,
+    body: list[bytes] | None,
+) -> None:
+    length = None if body is None else sum(len(chunk) for chunk in body)
+    for kernel in KERNELS:
+        result = kernel.wsgi_header_list(items, status, length, True)
+        if status == 304:
+            assert result is None
+        else:
+            assert result == _werkzeug_list(items, status, body)
+
+
+def test_last_location_wins_in_place_of_the_first(kernel: types.ModuleType) -> None:
+    items = [("location", "/a"), ("X", "1"), ("Location", "/\u00e9"), ("Y", "2")]
+    assert kernel.wsgi_header_list(items, 302, 0, True) == [
+        ("Location", "/%C3%A9"),
+        ("X", "1"),
+        ("Y", "2"),
+        ("Content-Length", "0"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["http://[bad", "/a\r\nb", "http://a\x00b/"])
+def test_locations_werkzeug_must_judge(kernel: types.ModuleType, value: str) -> None:
+    assert kernel.wsgi_header_list([("Location", value)], 302, 0, True) is None
+
+
+# -- validation ---------------------------------------------------------------
+
+BAD_ITEMS = [
+    ("X-A", "a\x00"),
+    ("X-A", "a\r"),
+    ("X-A", "\x7f"),
+    ("X-A", "\u0100"),
+    ("X-A", 5),
+    ("Bad Name", "v"),
+    ("", "v"),
+    ("X\u00e9", "v"),
+    (b"X-A", "v"),
+    ("X-A\n", "v"),
+]
+
+
+@pytest.mark.parametrize("item", BAD_ITEMS)
+def test_unsendable_items_take_the_general_path(
+    kernel: types.ModuleType, item: tuple[t.Any, t.Any]
+) -> None:
+    assert kernel.wsgi_header_list([("X-Ok", "1"), item], 200, 3) is None
+
+
+@pytest.mark.parametrize("item", BAD_ITEMS)
+def test_check_header_list_names_the_first_bad_header(
+    kernel: types.ModuleType, item: tuple[t.Any, t.Any]
+) -> None:
+    items = [("X-Ok", "1"), item, ("Bad Too", "\x00")]
+    with pytest.raises(kernel.InvalidHeaderError) as info:
+        kernel.check_header_list(items)
+    assert isinstance(info.value, ValueError)
+    assert info.value.name == item[0]
+    assert repr(item[0]) in str(info.value)
+
+
+@pytest.mark.parametrize("item", [["X-A", "v"], ("X-A",), ("X-A", "v", "w")])
+def test_check_header_list_wants_pairs(kernel: types.ModuleType, item: t.Any) -> None:
+    with pytest.raises(kernel.InvalidHeaderError, match="tuple"):
+        kernel.check_header_list([item])
+
+
+def test_check_header_list_accepts_what_werkzeug_sends(kernel: types.ModuleType) -> None:
+    items = [("Content-Type", "text/html; charset=utf-8"), ("X", "\t\u00ff\u0080 ~")]
+    kernel.check_header_list(items)
+    kernel.check_header_list(iter(items))
+    kernel.check_header_list([])
+
+
+@pytest.mark.parametrize("status", ["200 OK", "299 UNKNOWN", "0 caf\u00e9", "404\tx"])
+def test_good_status_lines(kernel: types.ModuleType, status: str) -> None:
+    kernel.check_status(status)
+
+
+@pytest.mark.parametrize("status", ["200 OK\r\n", "200 \u2603", "200\x00", 200, b"200 OK"])
+def test_bad_status_lines(kernel: types.ModuleType, status: t.Any) -> None:
+    with pytest.raises(kernel.InvalidHeaderError, match="status line") as info:
+        kernel.check_status(status)
+    assert info.value.name is None
+
+
+def test_both_twins_raise_the_same_class() -> None:
+    assert len({k.InvalidHeaderError for k in KERNELS}) == 1

@@ -16,6 +16,7 @@ import typing as t
 from http import HTTPStatus
 from types import ModuleType
 
+import markupsafe
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -26,6 +27,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
+from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import flaskfast
@@ -182,6 +184,47 @@ def test_headers_each_odd_name_agrees(name: t.Any, status: int) -> None:
     if type(name) is str:
         expected = outcome(lambda: headers_py.wsgi_header_list(Headers(items), status, 3))
         assert outcome(lambda: headers_c.wsgi_header_list(Headers(items), status, 3)) == expected
+
+
+@SETTINGS
+@given(container=header_containers(), status=statuses, length=lengths)
+def test_headers_agree_rewriting_locations(
+    container: t.Callable[[], t.Any], status: int, length: int | None
+) -> None:
+    headers_c = compiled("headers")
+    expected = outcome(lambda: headers_py.wsgi_header_list(container(), status, length, True))
+    got = outcome(lambda: headers_c.wsgi_header_list(container(), status, length, True))
+    assert got == expected
+
+
+any_values = st.one_of(
+    st.text(max_size=10),
+    st.text(alphabet="\t\r\n\x00\x1f\x7f\x80\xffaZ ~\u0100\u2603", max_size=6),
+    st.integers(),
+    st.none(),
+)
+
+
+@SETTINGS
+@given(items=st.lists(st.one_of(st.tuples(names, any_values), odd_items), max_size=5))
+def test_header_checks_agree(items: list[t.Any]) -> None:
+    headers_c = compiled("headers")
+    assert outcome(lambda: headers_c.check_header_list(list(items))) == outcome(
+        lambda: headers_py.check_header_list(list(items))
+    )
+    assert outcome(lambda: headers_c.wsgi_header_list(list(items), 200, 1, True)) == outcome(
+        lambda: headers_py.wsgi_header_list(list(items), 200, 1, True)
+    )
+
+
+@SETTINGS
+@given(status=any_values)
+def test_status_checks_agree(status: t.Any) -> None:
+    headers_c = compiled("headers")
+    assert outcome(lambda: headers_c.check_status(status)) == outcome(
+        lambda: headers_py.check_status(status)
+    )
+    assert headers_c.InvalidHeaderError is headers_py.InvalidHeaderError
 
 
 def test_headers_not_iterable_and_odd_status() -> None:
@@ -379,6 +422,75 @@ def test_plain_response_agrees(body: t.Any, response_class: type) -> None:
     expected = outcome(lambda: response_state(response_py.plain_response(response_class, body)))
     got = outcome(lambda: response_state(response_c.plain_response(response_class, body)))
     assert got == expected
+
+
+class StatusTextResponse(flaskfast.Response):
+    @property  # type: ignore[override]
+    def status(self) -> str:
+        return "custom"
+
+    @status.setter
+    def status(self, value: t.Any) -> None:
+        self._status, self._status_code = "299 ODD", 299
+
+
+REDIRECT_CLASSES = [*RESPONSE_CLASSES, WerkzeugResponse, StatusTextResponse]
+locations = st.one_of(
+    st.text(max_size=16),
+    st.sampled_from([
+        "/", "/a b?c=1&d=<'\">", "http://ex.com/\u00e9t\u00e9#frag", "\ud800",
+        "/x\ny", "/x\ry", "\ue000", "", 42, None, markupsafe.Markup("/<b>"),
+    ]),
+)
+redirect_codes = st.one_of(
+    st.sampled_from([301, 302, 303, 305, 307, 308, 200, 399, 999, True, "302", 302.0]),
+    st.integers(100, 599),
+)
+
+
+def redirect_outcome(make: t.Callable[[], t.Any]) -> tuple[str, t.Any]:
+    result = outcome(make)
+    if result[0] == "ok":
+        return "ok", None if result[1] is None else response_state(result[1])
+    return result
+
+
+@SETTINGS
+@given(
+    location=locations,
+    code=redirect_codes,
+    response_class=st.sampled_from(REDIRECT_CLASSES),
+)
+def test_redirect_response_agrees(location: t.Any, code: t.Any, response_class: type) -> None:
+    """Both twins build exactly werkzeug's redirect, or both decline."""
+    response_c = compiled("response")
+
+    def build(kernel: ModuleType) -> t.Any:
+        return kernel.redirect_response(response_class, location, code)
+
+    expected = redirect_outcome(lambda: build(response_py))
+    assert redirect_outcome(lambda: build(response_c)) == expected
+    if expected[0] == "ok" and expected[1] is not None:
+        werkzeug_rv = redirect_outcome(
+            lambda: werkzeug_redirect(location, code, Response=response_class)
+        )
+        assert werkzeug_rv == expected
+    elif expected[0] == "raised":
+        # Only a body that cannot be encoded raises; werkzeug raises the same.
+        assert outcome(
+            lambda: werkzeug_redirect(location, code, Response=response_class)
+        ) == expected
+
+
+@pytest.mark.parametrize("response_class", [flaskfast.Response, WerkzeugResponse])
+@pytest.mark.parametrize("location", ["/", "/\u00e9?a=<b>&c", "https://x.org/p#f"])
+def test_redirect_response_takes_the_shortcut(location: str, response_class: type) -> None:
+    for kernel in (response_py, compiled("response")):
+        rv = kernel.redirect_response(response_class, location, 303)
+        assert rv is not None
+        assert response_state(rv) == response_state(
+            werkzeug_redirect(location, 303, Response=response_class)
+        )
 
 
 @pytest.mark.parametrize(
