@@ -64,6 +64,11 @@ from .helpers import get_load_dotenv
 from .helpers import send_from_directory
 from .routing import Map
 from .sansio.app import App
+from .sansio.app import T_shell_context_processor as T_shell_context_processor
+from .sansio.app import T_teardown as T_teardown
+from .sansio.app import T_template_filter as T_template_filter
+from .sansio.app import T_template_global as T_template_global
+from .sansio.app import T_template_test as T_template_test
 from .sansio.scaffold import _sentinel
 from .sessions import SecureCookieSessionInterface
 from .sessions import SessionInterface
@@ -83,21 +88,6 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from .testing import FlaskClient
     from .testing import FlaskCliRunner
     from .typing import HeadersValue
-
-T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
-)
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
-T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
-T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
-T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
-
-
-def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(seconds=value)
-
 
 _NO_BLUEPRINT: tuple[None] = (None,)
 
