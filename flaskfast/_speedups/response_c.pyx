@@ -50,6 +50,7 @@ cdef object _set_data = _WerkzeugResponse.set_data
 
 cdef extern from "Python.h":
     PyTypeObject PyBaseObject_Type
+    bint PyUnicode_IS_ASCII(object o)
 
 cdef tuple _HEADER_SHAPES = (Headers, dict, tuple, list)
 cdef object _HTTPEXCEPTION_CALL = HTTPException.__call__
@@ -130,26 +131,21 @@ cdef object _plain_defaults(object cls):
 
 cdef object _assemble(
     object cls, object data, object content_type, object status, object code,
-    list extra, bint mark=True,
+    list extra,
 ):
     rv = _new(cls)
-    if _bare_headers:
-        headers = PyBaseObject_Type.tp_new(<type>_Headers, <PyObject*>_EMPTY, NULL)
-    else:
-        headers = _Headers()
     cdef list items = [("Content-Type", content_type)]
     if extra:
         items.extend(extra)
     items.append(("Content-Length", str(len(data))))
-    headers._list = items
-    rv.headers = headers
+    rv.headers = _new_headers(items)
     rv._status = status
     rv._status_code = code
     rv.direct_passthrough = False
     rv._on_close = []
     body = [data]
     rv.response = body
-    if extra is None and mark:
+    if extra is None:
         # Lets Response.__call__ recognise this exact header list and body.
         rv._ff_plain = (items[0], items[1], code, body)
     return rv
@@ -157,79 +153,148 @@ cdef object _assemble(
 
 cdef object _plain(object cls, object body):
     defaults = _plain_defaults(cls)
-    if defaults is None:
+    if defaults is None or not _stock_status(cls):
         return cls(body)
     cdef tuple d = <tuple>defaults
+    # werkzeug's set_data encodes text and keeps any bytes-like object as is.
     if type(body) is str:
         data = PyUnicode_AsUTF8String(body)
-    elif type(body) is bytes:
-        data = body  # bytes(b) is b for an exact bytes object
     elif _isinstance(body, str):
         data = body.encode()
     else:
-        data = bytes(body)
+        data = body
     return _assemble(cls, data, d[0], d[1], d[2], None)
 
 
-# PERF: text returned with an int status, and maybe a dict or list of
-# headers, is built like a plain response instead of through the generic
-# constructor; werkzeug's Headers still parses and validates the headers
-# (bench: bench/test_kernels.py response tuple, the create_item scenario).
-cdef dict _status_classes = {}
-
-
 cdef bint _stock_status(object cls) except -1:
-    """Whether ``cls`` builds text responses and applies statuses exactly as
-    werkzeug does, so the shortcut leaves the constructor's state."""
-    try:
-        return _status_classes[cls]
-    except KeyError:
-        pass
-    stock = (
+    """Whether ``cls`` applies a status and a body exactly as werkzeug does
+    (its ``status`` setter, ``_clean_status`` and ``set_data``)."""
+    return (
         getattr(cls, "status", None) is _sansio_status
         and getattr(cls, "_clean_status", None) is _clean_status
         and getattr(cls, "set_data", None) is _set_data
     )
-    _status_classes[cls] = stock
-    return stock
 
 
-cdef object _text_with_status(object cls, object body, object status, object headers):
-    """``cls(body, status=status, headers=headers)`` for an exact str or bytes
-    body, an exact int status and no headers or an exact dict or list of
-    them; ``None`` when the shortcut does not apply."""
-    if type(status) is not int:
+cdef dict _status_lines = {}
+
+
+cdef object _status_line(object code):
+    """The status line werkzeug gives an int ``code``."""
+    line = _status_lines.get(code)
+    if line is None:
+        try:
+            line = f"{code} {_STATUS_CODES[code].upper()}"
+        except KeyError:
+            line = f"{code} UNKNOWN"
+        if len(_status_lines) < 64:
+            _status_lines[code] = line
+    return line
+
+
+cdef inline object _new_headers(list items):
+    if _bare_headers:
+        headers = PyBaseObject_Type.tp_new(<type>_Headers, <PyObject*>_EMPTY, NULL)
+    else:
+        headers = _Headers()
+    headers._list = items
+    return headers
+
+
+cdef bint _plain_header(object key, object value) except -1:
+    """Whether ``Headers.add(key, value)`` stores ``(key, value)`` unchanged
+    and the constructor will not look at it again."""
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t n
+    if type(key) is not str or type(value) is not str:
+        return False
+    for ch in <str>value:
+        if ch == u'\n' or ch == u'\r' or ch == u'\0':
+            return False
+    n = len(<str>key)
+    # PERF: only a key that can lower to Content-Type / Content-Length is
+    # lowered (an ASCII key keeps its length) (bench: tuple_201).
+    if PyUnicode_IS_ASCII(key) and n != 12 and n != 14:
+        return True
+    low = (<str>key).lower()
+    return low != "content-type" and low != "content-length"
+
+
+cdef object _text_response(object cls, object body, object status, object headers):
+    # PERF: werkzeug's constructor copies the headers through Headers.extend,
+    # looks for Content-Type (raising and catching a KeyError) and parses the
+    # status; for plain input the result is known (bench: tuple_201).
+    if type(status) is not int or (type(body) is not str and type(body) is not bytes):
         return None
-    if headers is not None and type(headers) is not dict and type(headers) is not list:
-        return None
-    if not _stock_status(cls):
+    cdef list items = []
+    if headers:
+        if type(headers) is dict:
+            for key, value in (<dict>headers).items():
+                if not _plain_header(key, value):
+                    return None
+                items.append((key, value))
+        elif type(headers) is list:
+            for item in <list>headers:
+                if type(item) is not tuple or len(<tuple>item) != 2:
+                    return None
+                key = (<tuple>item)[0]
+                value = (<tuple>item)[1]
+                if not _plain_header(key, value):
+                    return None
+                items.append((key, value))
+        else:
+            return None
+    elif headers is not None and type(headers) is not dict and type(headers) is not list:
         return None
     defaults = _plain_defaults(cls)
-    if defaults is None:
+    if defaults is None or not _stock_status(cls):
         return None
-    cdef tuple d = <tuple>defaults
-    h = None
-    if headers:
-        h = _Headers(headers)
-        if "content-type" not in h:
-            h["Content-Type"] = d[0]
-    try:
-        line = f"{status} {_STATUS_CODES[status].upper()}"
-    except KeyError:
-        line = f"{status} UNKNOWN"
     data = PyUnicode_AsUTF8String(body) if type(body) is str else body
-    if h is None:
-        # The constructor's result: no _ff_plain marker.
-        return _assemble(cls, data, d[0], line, status, None, False)
-    h["Content-Length"] = str(len(data))
     rv = _new(cls)
-    rv.headers = h
-    rv._status = line
+    items.append(("Content-Type", (<tuple>defaults)[0]))
+    items.append(("Content-Length", str(len(data))))
+    rv.headers = _new_headers(items)
+    rv._status = _status_line(status)
     rv._status_code = status
     rv.direct_passthrough = False
     rv._on_close = []
     rv.response = [data]
     return rv
+
+
+def text_response(cls, body, status, headers):
+    """``cls(body, status=status, headers=headers)`` built directly for an
+    exact ``str``/``bytes`` body, an exact ``int`` status and ``None`` or an
+    exact ``dict``/``list`` of plain header pairs; ``None`` when the caller
+    must run the constructor."""
+    return _text_response(cls, body, status, headers)
+
+
+# PERF: Content-Type by mimetype (bench: json_response).
+cdef dict _content_types = {}
+
+
+def mimetype_response(cls, body, mimetype):
+    """``cls(body, mimetype=mimetype)`` (the JSON provider's response), built
+    directly when ``cls`` builds text responses as werkzeug does."""
+    defaults = _plain_defaults(cls)
+    if (
+        defaults is None
+        or type(body) is not str
+        or type(mimetype) is not str
+        or not mimetype
+        or not _stock_status(cls)
+    ):
+        return cls(body, mimetype=mimetype)
+    content_type = _content_types.get(mimetype)
+    if content_type is None:
+        content_type = _get_content_type(mimetype, "utf-8")
+        if len(_content_types) < 64:
+            _content_types[mimetype] = content_type
+    # PERF: marked like a plain response so that sending it skips re-checking
+    # its two headers (bench: json_response).
+    cdef tuple d = <tuple>defaults
+    return _assemble(cls, PyUnicode_AsUTF8String(body), content_type, d[1], d[2], None)
 
 
 def plain_response(cls, body):
@@ -300,7 +365,6 @@ cdef object _redirect_page = None
 # PERF: the encoded page by location (bench: redirect).
 cdef dict _redirect_bodies = {}
 cdef Py_ssize_t _REDIRECT_BODIES_SIZE = 256
-cdef dict _status_lines = {}
 cdef object _escape = escape
 cdef object _werkzeug_redirect = _wz_redirect
 
@@ -335,12 +399,7 @@ cdef list _load_redirect_page():
 
 
 cdef bint _stock_redirect_class(object cls) except -1:
-    return (
-        _plain_defaults(cls) is not None
-        and getattr(cls, "status", None) is _sansio_status
-        and getattr(cls, "_clean_status", None) is _clean_status
-        and getattr(cls, "set_data", None) is _set_data
-    )
+    return _plain_defaults(cls) is not None and _stock_status(cls)
 
 
 def redirect_response(cls, location, code):
@@ -367,21 +426,9 @@ def redirect_response(cls, location, code):
         if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
             _redirect_bodies.clear()
         _redirect_bodies[location] = body
-    line = _status_lines.get(code)
-    if line is None:
-        try:
-            line = f"{code} {_STATUS_CODES[code].upper()}"
-        except KeyError:
-            line = f"{code} UNKNOWN"
-        if len(_status_lines) < 64:
-            _status_lines[code] = line
+    line = _status_line(code)
     rv = _new(cls)
-    if _bare_headers:
-        headers = PyBaseObject_Type.tp_new(<type>_Headers, <PyObject*>_EMPTY, NULL)
-    else:
-        headers = _Headers()
-    headers._list = _redirect_items(<str>location, <bytes>body)
-    rv.headers = headers
+    rv.headers = _new_headers(_redirect_items(<str>location, <bytes>body))
     rv._status = line
     rv._status_code = code
     rv.direct_passthrough = False
@@ -465,7 +512,7 @@ cdef object _make(object app, object rv):
         if kind is str or kind is bytes:
             if status is None and headers is None:
                 return _plain(cls, rv)
-            fast = _text_with_status(cls, rv, status, headers)
+            fast = _text_response(cls, rv, status, headers)
             if fast is not None:
                 return fast
             rv = cls(rv, status=status, headers=headers)

@@ -47,6 +47,11 @@ _INVALID_TYPE = (
 # calls (bench: str hello, tuple, every text scenario).
 _plain_values: dict[tuple[t.Any, t.Any], tuple[str, str, int] | None] = {}
 _WERKZEUG_INIT = _WerkzeugResponse.__init__
+_WERKZEUG_STATUS = _SansioResponse.__dict__["status"]
+_WERKZEUG_CLEAN_STATUS = _SansioResponse._clean_status
+_WERKZEUG_SET_DATA = _WerkzeugResponse.set_data
+# Status lines by int code (a few codes in practice).
+_status_lines: dict[int, str] = {}
 
 
 def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
@@ -79,7 +84,7 @@ def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
 
 
 def _assemble(
-    cls: type, data: bytes, content_type: str, status: str, code: int,
+    cls: type, data: bytes | bytearray, content_type: str, status: str, code: int,
     extra: list[tuple[str, str]] | None = None,
 ) -> t.Any:
     """A response of ``cls`` in exactly the state werkzeug's constructor
@@ -111,13 +116,129 @@ def plain_response(cls: type, body: str | bytes | bytearray) -> t.Any:
     """Build ``cls(body)`` for a text body, skipping the generic constructor
     when ``cls`` does not customise it.  Same object state either way."""
     defaults = _plain_defaults(cls)
-    if defaults is None:
+    if defaults is None or not _stock_status(cls):
         return cls(body)
-    if isinstance(body, str):
-        data = body.encode()
-    else:
-        data = bytes(body)
+    # werkzeug's set_data encodes text and keeps any bytes-like object as is.
+    data = body.encode() if isinstance(body, str) else body
     return _assemble(cls, data, defaults[0], defaults[1], defaults[2])
+
+
+def _stock_status(cls: type) -> bool:
+    """Whether ``cls`` applies a status and a body exactly as werkzeug does
+    (its ``status`` setter, ``_clean_status`` and ``set_data``)."""
+    return (
+        getattr(cls, "status", None) is _WERKZEUG_STATUS
+        and getattr(cls, "_clean_status", None) is _WERKZEUG_CLEAN_STATUS
+        and getattr(cls, "set_data", None) is _WERKZEUG_SET_DATA
+    )
+
+
+def _status_line(code: int) -> str:
+    """The status line werkzeug gives an int ``code``."""
+    try:
+        return _status_lines[code]
+    except KeyError:
+        pass
+    try:
+        line = f"{code} {HTTP_STATUS_CODES[code].upper()}"
+    except KeyError:
+        line = f"{code} UNKNOWN"
+    if len(_status_lines) < 64:
+        _status_lines[code] = line
+    return line
+
+
+_BODY_HEADERS = ("content-type", "content-length")
+
+
+def _plain_header(key: t.Any, value: t.Any) -> bool:
+    """Whether ``Headers.add(key, value)`` stores ``(key, value)`` unchanged
+    and the constructor will not look at it again (it is neither
+    Content-Type nor Content-Length)."""
+    return (
+        type(key) is str
+        and type(value) is str
+        and "\n" not in value
+        and "\r" not in value
+        and "\0" not in value
+        and key.lower() not in _BODY_HEADERS
+    )
+
+
+def text_response(cls: type, body: t.Any, status: t.Any, headers: t.Any) -> t.Any:
+    """``cls(body, status=status, headers=headers)`` built directly for an
+    exact ``str``/``bytes`` body, an exact ``int`` status and ``None`` or an
+    exact ``dict``/``list`` of plain header pairs (see :func:`_plain_header`);
+    ``None`` when the caller must run the constructor."""
+    # PERF: werkzeug's constructor copies the headers through Headers.extend,
+    # looks for Content-Type (raising and catching a KeyError) and parses the
+    # status; for plain input the result is known (bench: tuple_201).
+    if type(status) is not int or (type(body) is not str and type(body) is not bytes):
+        return None
+    items: list[tuple[str, str]] = []
+    if headers:
+        if type(headers) is dict:
+            for key, value in headers.items():
+                if not _plain_header(key, value):
+                    return None
+                items.append((key, value))
+        elif type(headers) is list:
+            for item in headers:
+                if type(item) is not tuple or len(item) != 2:
+                    return None
+                key, value = item
+                if not _plain_header(key, value):
+                    return None
+                items.append((key, value))
+        else:
+            return None
+    elif headers is not None and type(headers) is not dict and type(headers) is not list:
+        return None
+    defaults = _plain_defaults(cls)
+    if defaults is None or not _stock_status(cls):
+        return None
+    data = body.encode() if type(body) is str else body
+    rv: t.Any = object.__new__(cls)
+    items.append(("Content-Type", defaults[0]))
+    items.append(("Content-Length", str(len(data))))
+    new_headers = Headers()
+    new_headers._list = items
+    rv.headers = new_headers
+    rv._status = _status_line(status)
+    rv._status_code = status
+    rv.direct_passthrough = False
+    rv._on_close = []
+    rv.response = [data]
+    return rv
+
+
+# PERF: Content-Type by mimetype, as werkzeug's get_content_type gives it
+# (bench: json_response).
+_content_types: dict[str, str] = {}
+
+
+def mimetype_response(cls: type, body: t.Any, mimetype: t.Any) -> t.Any:
+    """``cls(body, mimetype=mimetype)`` (the JSON provider's response), built
+    directly when ``cls`` builds text responses as werkzeug does."""
+    defaults = _plain_defaults(cls)
+    if (
+        defaults is None
+        or type(body) is not str
+        or type(mimetype) is not str
+        or not mimetype
+        or not _stock_status(cls)
+    ):
+        return cls(body, mimetype=mimetype)
+    try:
+        content_type = _content_types[mimetype]
+    except KeyError:
+        content_type = get_content_type(mimetype, "utf-8")
+        if len(_content_types) < 64:
+            _content_types[mimetype] = content_type
+    # PERF: same object state as the constructor, and marked like a plain
+    # response so that sending it skips re-checking its two headers (bench:
+    # json_response).
+    return _assemble(cls, body.encode(), content_type, defaults[1], defaults[2])
 
 
 # PERF: the rendered page of each stock HTTP error class, by class: werkzeug
@@ -180,10 +301,6 @@ _redirect_page: list[str] | None = None
 # few URLs (bench: redirect).
 _redirect_bodies: dict[str, bytes] = {}
 _REDIRECT_BODIES_SIZE = 256
-_status_lines: dict[int, str] = {}
-_WERKZEUG_STATUS = _SansioResponse.__dict__["status"]
-_WERKZEUG_CLEAN_STATUS = _SansioResponse._clean_status
-_WERKZEUG_SET_DATA = _WerkzeugResponse.set_data
 
 
 def _redirect_items(location: str, body: bytes) -> list[tuple[str, str]]:
@@ -219,12 +336,7 @@ def _load_redirect_page() -> list[str]:
 def _stock_redirect_class(cls: type) -> bool:
     """Whether ``cls(text, code, mimetype=...)`` runs werkzeug's own
     constructor, status handling and ``set_data``."""
-    return (
-        _plain_defaults(cls) is not None
-        and getattr(cls, "status", None) is _WERKZEUG_STATUS
-        and getattr(cls, "_clean_status", None) is _WERKZEUG_CLEAN_STATUS
-        and getattr(cls, "set_data", None) is _WERKZEUG_SET_DATA
-    )
+    return _plain_defaults(cls) is not None and _stock_status(cls)
 
 
 def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
@@ -253,15 +365,7 @@ def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
         if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
             _redirect_bodies.clear()
         _redirect_bodies[location] = body
-    try:
-        line = _status_lines[code]
-    except KeyError:
-        try:
-            line = f"{code} {HTTP_STATUS_CODES[code].upper()}"
-        except KeyError:
-            line = f"{code} UNKNOWN"
-        if len(_status_lines) < 64:
-            _status_lines[code] = line
+    line = _status_line(code)
     rv: t.Any = object.__new__(cls)
     headers = Headers()
     headers._list = _redirect_items(location, body)
@@ -314,6 +418,9 @@ def make_response(app: t.Any, rv: t.Any) -> t.Any:
         if isinstance(rv, _TEXT):
             if status is None and headers is None:
                 return plain_response(cls, rv)
+            fast = text_response(cls, rv, status, headers)
+            if fast is not None:
+                return fast
             rv = cls(rv, status=status, headers=headers)
             status = headers = None
         elif isinstance(rv, Iterator):

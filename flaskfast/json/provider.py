@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
+import json.encoder
 import typing as t
 import uuid
 import weakref
 from datetime import date
 
 from werkzeug.http import http_date
+
+from .._speedups import response as _response_kernel
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -93,6 +96,88 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+_STDLIB_DUMPS = json.dumps
+_COMPACT = (",", ":")
+# The C encoder factory the standard library's JSONEncoder itself uses for
+# one-shot, non-indented encoding (None without the _json accelerator).
+_c_make_encoder: t.Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+class _Compact:
+    """``json.dumps(obj, default=..., ensure_ascii=..., sort_keys=...,
+    separators=(",", ":"))`` for one combination of those settings."""
+
+    __slots__ = ("encode", "c_args")
+
+    def __init__(self, default: t.Any, ensure_ascii: t.Any, sort_keys: t.Any) -> None:
+        encoder = json.JSONEncoder(
+            default=default, ensure_ascii=ensure_ascii, sort_keys=sort_keys,
+            separators=_COMPACT,
+        )
+        self.encode: t.Callable[[t.Any], str] = encoder.encode
+        self.c_args: tuple[t.Any, ...] | None = None
+        if _c_make_encoder is not None:
+            strings = (
+                json.encoder.encode_basestring_ascii
+                if encoder.ensure_ascii
+                else json.encoder.encode_basestring
+            )
+            # The arguments JSONEncoder.iterencode gives the C encoder.
+            self.c_args = (
+                encoder.default, strings, None, encoder.key_separator,
+                encoder.item_separator, encoder.sort_keys, encoder.skipkeys,
+                encoder.allow_nan,
+            )
+
+    def __call__(self, obj: t.Any) -> str:
+        args = self.c_args
+        if args is not None and (type(obj) is dict or type(obj) is list):
+            return "".join(_c_make_encoder({}, *args)(obj, 0))
+        return self.encode(obj)
+
+
+# PERF: json.dumps with keyword arguments builds a JSONEncoder on every call;
+# one per settings combination is kept instead (bench: json_response).
+_compact_encoders: dict[tuple[t.Any, t.Any, t.Any], _Compact] = {}
+
+
+def _compact_encoder(default: t.Any, ensure_ascii: t.Any, sort_keys: t.Any) -> _Compact | None:
+    """The cached compact encoder for these settings, or ``None`` when they
+    cannot be cached (unhashable)."""
+    key = (default, ensure_ascii, sort_keys)
+    try:
+        return _compact_encoders[key]
+    except KeyError:
+        pass
+    except TypeError:
+        return None
+    found = _Compact(*key)
+    if len(_compact_encoders) >= 32:
+        _compact_encoders.clear()
+    _compact_encoders[key] = found
+    return found
+
+
+def _check_c_encoder() -> None:
+    # The C shortcut stays on only if it reproduces json.dumps here.
+    global _c_make_encoder
+    if _c_make_encoder is None:
+        return
+    probe = {"b": [1, 2.5, "\u00e9\n", None, True], "a": {"z": -0.0}}
+    for ascii_only in (True, False):
+        want = json.dumps(probe, ensure_ascii=ascii_only, sort_keys=True, separators=_COMPACT)
+        try:
+            got = _Compact(None, ascii_only, True)(probe)
+        except Exception:  # noqa: BLE001 - any failure disables the shortcut
+            got = None
+        if got != want:
+            _c_make_encoder = None
+            return
+
+
+_check_c_encoder()
+
+
 class DefaultJSONProvider(JSONProvider):
     """Standard-library JSON with Flask's defaults.
 
@@ -126,10 +211,40 @@ class DefaultJSONProvider(JSONProvider):
 
         The body always ends with a newline.
         """
-        obj = self._prepare_response_obj(args, kwargs)
+        cls = type(self)
+        # Stock when neither the class nor the instance (which normally holds
+        # only ``_app``) replaces dumps or _prepare_response_obj.
+        stock = (
+            cls.dumps is _DEFAULT_DUMPS
+            and cls._prepare_response_obj is _PREPARE
+            and len(self.__dict__) == 1
+        )
+        if stock and len(args) == 1 and not kwargs:
+            obj = args[0]  # PERF: what _prepare_response_obj gives (bench: json_response)
+        else:
+            obj = self._prepare_response_obj(args, kwargs)
         compact = self.compact
-        if compact is False or (compact is None and self._app.debug):
+        app = self._app
+        if compact is False or (compact is None and app.debug):
             body = self.dumps(obj, indent=2)
         else:
-            body = self.dumps(obj, separators=(",", ":"))
-        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+            encoder = None
+            if stock and json.dumps is _STDLIB_DUMPS:
+                encoder = _compact_encoder(self.default, self.ensure_ascii, self.sort_keys)
+            if encoder is None:
+                body = self.dumps(obj, separators=_COMPACT)
+            elif encoder.c_args is not None and (type(obj) is dict or type(obj) is list):
+                # PERF: one C encoder call, skipping JSONEncoder.encode and
+                # iterencode's Python frames (bench: json_response).
+                body = "".join(_c_make_encoder({}, *encoder.c_args)(obj, 0))
+            else:
+                body = encoder.encode(obj)
+        # PERF: the response is assembled directly when the response class
+        # builds text responses as werkzeug does (bench: json_response).
+        return _response_kernel.mimetype_response(  # type: ignore[no-any-return]
+            app.response_class, f"{body}\n", self.mimetype
+        )
+
+
+_DEFAULT_DUMPS = DefaultJSONProvider.dumps
+_PREPARE = JSONProvider._prepare_response_obj

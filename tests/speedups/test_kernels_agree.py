@@ -424,6 +424,49 @@ def test_plain_response_agrees(body: t.Any, response_class: type) -> None:
     assert got == expected
 
 
+plain_header_values = st.one_of(
+    header_values,
+    st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=3),
+    st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=3),
+)
+
+
+@SETTINGS
+@given(
+    body=st.one_of(texts, st.binary(max_size=8)),
+    status=status_values,
+    headers=plain_header_values,
+    response_class=st.sampled_from(RESPONSE_CLASSES),
+)
+def test_text_response_agrees(body: t.Any, status: t.Any, headers: t.Any, response_class: type) -> None:
+    """Both twins build the same object for ``(text, status, headers)``, or
+    both decline."""
+    response_c = compiled("response")
+
+    def build(kernel: ModuleType) -> tuple[str, t.Any]:
+        return redirect_outcome(lambda: kernel.text_response(response_class, body, status, headers))
+
+    assert build(response_c) == build(response_py)
+
+
+@SETTINGS
+@given(
+    body=st.one_of(texts, st.binary(max_size=8)),
+    mimetype=st.one_of(
+        st.sampled_from(["application/json", "text/plain", "application/xml", "", None]),
+        st.text(max_size=8),
+    ),
+    response_class=st.sampled_from(RESPONSE_CLASSES),
+)
+def test_mimetype_response_agrees(body: t.Any, mimetype: t.Any, response_class: type) -> None:
+    response_c = compiled("response")
+
+    def build(kernel: ModuleType) -> tuple[str, t.Any]:
+        return redirect_outcome(lambda: kernel.mimetype_response(response_class, body, mimetype))
+
+    assert build(response_c) == build(response_py)
+
+
 class StatusTextResponse(flaskfast.Response):
     @property  # type: ignore[override]
     def status(self) -> str:

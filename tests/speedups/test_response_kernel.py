@@ -262,3 +262,228 @@ def test_class_attributes_changed_on_a_subclass_are_seen(kernel: types.ModuleTyp
         default_mimetype = "application/xml"
 
     assert kernel.plain_response(Later, "x").mimetype == "application/xml"
+
+
+# -- text with a status and headers, and the JSON provider's response ---------
+
+
+def _full_state(rv: t.Any) -> dict[str, t.Any]:
+    """Everything the constructor leaves on the object, except the kernel's
+    own send marker."""
+    state = {k: v for k, v in vars(rv).items() if k not in ("_ff_plain", "headers", "response")}
+    state["headers"] = (type(rv.headers), list(rv.headers._list), sorted(vars(rv.headers)))
+    state["response"] = (type(rv.response), list(rv.response))
+    state["is_sequence"] = rv.is_sequence
+    state["type"] = type(rv)
+    return state
+
+
+def _mutated(rv: t.Any) -> tuple[t.Any, ...]:
+    rv.set_data("changed")
+    rv.headers["X-Later"] = "1"
+    rv.headers.add("Content-Type", "text/x-second")
+    rv.status_code = 202
+    return (_full_state(rv), rv.headers.to_wsgi_list(), rv.get_data())
+
+
+TEXT_HEADERS: list[t.Any] = [
+    None,
+    {},
+    [],
+    {"X-Item-Id": "42"},
+    {"X-A": "1", "x-b": "two words", "Vary": "Accept"},
+    [("X-L", "1"), ("X-L", "2"), ("Set-Cookie", "a=b")],
+    {"content-type": "text/plain"},
+    {"Content-Length": "3"},
+    [("X-A", "1"), ("CONTENT-TYPE", "text/csv")],
+    {"X-Num": 5},
+    {"X-Multi": ["a", "b"]},
+    {"X-Bad": "a\nb"},
+    {"X-Nul": "a\0b"},
+    [("X-A", "1", "extra")],
+    [["X-A", "1"]],
+    Headers([("X-H", "1")]),
+    (("X-T", "1"),),
+    {"\u212aey": "kelvin"},
+    {"Content-\u0130ype": "odd"},
+]
+
+
+@pytest.mark.parametrize("headers", TEXT_HEADERS, ids=repr)
+@pytest.mark.parametrize("status", [201, 999, "201 CREATED", True])
+@pytest.mark.parametrize("body", ["created", "\u00e9t\u00e9", b"raw", Markup("<b>"), "\ud800"])
+@pytest.mark.parametrize("cls_name", ["base", "werkzeug", "init", "no_length"])
+def test_text_response_equals_constructor(
+    kernel: types.ModuleType, cls_name: str, body: t.Any, status: t.Any, headers: t.Any
+) -> None:
+    cls = CLASSES[cls_name]
+    try:
+        slow = cls(body, status=status, headers=headers)
+    except Exception as e:
+        # Declined (the constructor then raises) or the same error.
+        try:
+            assert kernel.text_response(cls, body, status, headers) is None
+        except Exception as got:
+            assert (type(got), str(got)) == (type(e), str(e))
+        return
+    fast = kernel.text_response(cls, body, status, headers)
+    if fast is None:
+        return
+    assert "_ff_plain" not in vars(fast)
+    assert _full_state(fast) == _full_state(slow)
+    assert _mutated(fast) == _mutated(slow)
+
+
+def test_text_response_takes_the_shortcut_for_the_bench_tuple(kernel: types.ModuleType) -> None:
+    rv = kernel.text_response(flaskfast.Response, "created", 201, {"X-Item-Id": "42"})
+    assert rv is not None
+    assert rv.headers.to_wsgi_list() == [
+        ("X-Item-Id", "42"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", "7"),
+    ]
+    assert rv.status == "201 CREATED"
+
+
+def test_text_response_declines_overridden_status_handling(kernel: types.ModuleType) -> None:
+    class OwnStatus(flaskfast.Response):
+        def _clean_status(self, value: t.Any) -> tuple[str, int]:
+            return "299 MINE", 299
+
+    class OwnData(flaskfast.Response):
+        def set_data(self, value: t.Any) -> None:
+            super().set_data(value)
+            self.headers["X-Data"] = "1"
+
+    for cls in (OwnStatus, OwnData):
+        assert kernel.text_response(cls, "x", 201, {"X-A": "1"}) is None
+        assert kernel.mimetype_response(cls, "{}\n", "application/json").headers == cls(
+            "{}\n", mimetype="application/json"
+        ).headers
+
+
+@pytest.mark.parametrize(
+    "mimetype", ["application/json", "text/plain", "application/xml", "", None, "application/vnd.x+json"]
+)
+@pytest.mark.parametrize("body", ['{"a":1}\n', "", "\u00e9", b"raw"])
+@pytest.mark.parametrize("cls_name", sorted(CLASSES))
+def test_mimetype_response_equals_constructor(
+    kernel: types.ModuleType, cls_name: str, body: t.Any, mimetype: t.Any
+) -> None:
+    cls = CLASSES[cls_name]
+    fast = kernel.mimetype_response(cls, body, mimetype)
+    slow = cls(body, mimetype=mimetype)
+    assert _full_state(fast) == _full_state(slow)
+    assert _mutated(fast) == _mutated(slow)
+
+
+def _json_outcome(mod: types.ModuleType, setup: t.Callable[[t.Any], None], args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> t.Any:
+    app = mod.Flask("json")
+    setup(app)
+    with app.app_context():
+        try:
+            rv = app.json.response(*args, **kwargs)
+        except Exception as e:
+            return ("raised", type(e).__name__, str(e))
+        return (rv.status, rv.headers.to_wsgi_list(), rv.get_data(), rv.is_sequence, type(rv).__name__)
+
+
+class _Obj:
+    def __html__(self) -> str:
+        return "<html-ish>"
+
+
+def _provider_setups(mod: types.ModuleType) -> dict[str, t.Callable[[t.Any], None]]:
+    def own(name: str, **attrs: t.Any) -> t.Callable[[t.Any], None]:
+        def setup(app: t.Any) -> None:
+            provider = type(name, (mod.json.provider.DefaultJSONProvider,), attrs)
+            app.json_provider_class = provider
+            app.json = provider(app)
+
+        return setup
+
+    def debug(app: t.Any) -> None:
+        app.debug = True
+
+    def instance_default(app: t.Any) -> None:
+        app.json.default = lambda o: "instance default"
+
+    def text_class(app: t.Any) -> None:
+        app.response_class = type("TextResponse", (app.response_class,), {"default_mimetype": "text/plain"})
+
+    return {
+        "stock": lambda app: None,
+        "debug": debug,
+        "not_compact": own("NotCompact", compact=False),
+        "compact": own("Compact", compact=True),
+        "unicode": own("Unicode", ensure_ascii=False),
+        "unsorted": own("Unsorted", sort_keys=False),
+        "mimetype": own("Mime", mimetype="application/vnd.api+json"),
+        "own_dumps": own("OwnDumps", dumps=lambda self, obj, **kw: "DUMPED"),
+        "own_prepare": own(
+            "OwnPrepare", _prepare_response_obj=lambda self, args, kwargs: {"prepared": len(args)}
+        ),
+        "own_default": own("OwnDefault", default=staticmethod(lambda o: "converted")),
+        "instance_default": instance_default,
+        "text_class": text_class,
+    }
+
+
+JSON_ARGS: list[tuple[tuple[t.Any, ...], dict[str, t.Any]]] = [
+    (({"z": 1, "a": [1, 2.5, None, True, "\u00e9"]},), {}),
+    (([1, {"b": {}}],), {}),
+    (("text",), {}),
+    ((3,), {}),
+    ((), {}),
+    ((1, 2), {}),
+    ((), {"a": 1}),
+    ((1,), {"a": 1}),
+    (({"when": _Obj()},), {}),
+    (({"bad": object()},), {}),
+    (({"nan": float("nan")},), {}),
+    (({1: "int key", "2": "str key"},), {}),
+]
+
+
+@pytest.mark.parametrize("args", JSON_ARGS, ids=repr)
+@pytest.mark.parametrize("setup", sorted(_provider_setups(flaskfast)))
+def test_json_response_matches_flask(setup: str, args: tuple[t.Any, t.Any]) -> None:
+    expected = _json_outcome(flask, _provider_setups(flask)[setup], *args)
+    got = _json_outcome(flaskfast, _provider_setups(flaskfast)[setup], *args)
+    if expected[0] == "raised":
+        assert got[:2] == expected[:2]
+    else:
+        assert got == expected
+
+
+def test_json_response_object_equals_constructor() -> None:
+    app = flaskfast.Flask("json")
+    with app.app_context():
+        fast = app.json.response({"a": 1})
+        slow = app.response_class('{"a":1}\n', mimetype="application/json")
+    assert _full_state(fast) == _full_state(slow)
+    assert _mutated(fast) == _mutated(slow)
+
+
+def test_plain_response_keeps_a_bytearray_body_as_werkzeug_does(
+    kernel: types.ModuleType,
+) -> None:
+    body = bytearray(b"raw")
+    built = kernel.plain_response(flaskfast.Response, body)
+    reference = flaskfast.Response(body)
+    assert type(built.response[0]) is bytearray
+    assert built.response == reference.response
+    assert built.headers.to_wsgi_list() == reference.headers.to_wsgi_list()
+
+
+def test_plain_response_calls_a_class_that_customises_its_status(
+    kernel: types.ModuleType,
+) -> None:
+    class Custom(flaskfast.Response):
+        def _clean_status(self, value: t.Any) -> tuple[str, int]:
+            status, code = super()._clean_status(value)
+            return f"{status} (custom)", code
+
+    built = kernel.plain_response(Custom, "hi")
+    assert built.status == "200 OK (custom)"
+    assert built.get_data() == b"hi"
