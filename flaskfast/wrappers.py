@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import typing as t
 
+from urllib.parse import parse_qsl
+
 from werkzeug.datastructures import EnvironHeaders
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_content_length as _wsgi_content_length
+from werkzeug.wsgi import LimitedStream
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
 
@@ -43,6 +48,115 @@ def _decode_wsgi(value: str) -> str:
     # malformed environ (characters above U+00FF) degrades to "?" instead of
     # raising from deep inside the request object.
     return value.encode("latin1", "replace").decode(errors="replace")
+
+
+# werkzeug's own getters, used where the shortcuts below cannot decide.
+_WZ_STREAM: t.Callable[[t.Any], t.IO[bytes]] = getattr(RequestBase, "stream").fget
+
+# PERF: werkzeug's LimitedStream.readall reads in chunks of this size into a
+# fresh 64 KiB buffer; a body no larger than one chunk is read with a single
+# request of its exact size instead (bench: form_post, json_post).
+_ONE_CHUNK = 64 * 1024
+
+
+def _read_fresh(stream: LimitedStream) -> bytes:
+    """What ``stream.read()`` returns for a ``LimitedStream`` just made over
+    a body with a known length: the same reads of the input, in the same
+    sizes, with the same disconnect errors."""
+    size = stream.limit
+    if size == 0 or size > _ONE_CHUNK:
+        return stream.read()
+    data = stream.read(size)
+    if len(data) < size:
+        # A short read: the input gave less than asked, werkzeug goes on
+        # reading (or finds the client gone) from there.
+        data += stream.read()
+    return data
+
+
+def _parse_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs werkzeug decodes from a query string or an
+    urlencoded body: ``parse_qsl`` keeping blank values, undecodable escapes
+    left percent-encoded."""
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+    # PERF: with no escape and no "+", unquoting changes nothing and parse_qsl
+    # only splits fields at "&" (skipping empty ones) and each at its first
+    # "=" (no "=" meaning an empty value) (bench: query_args, form_post).
+    pairs = []
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            pairs.append((name, value))
+    return pairs
+
+
+def _decode_fields(cls: t.Any, text: str) -> t.Any:
+    """``cls(pairs)`` for the pairs :func:`_parse_pairs` finds in ``text``:
+    what werkzeug builds for ``args`` and an urlencoded ``form``."""
+    if cls is not ImmutableMultiDict or not _GROUP_DIRECTLY:
+        return cls(_parse_pairs(text))
+    # PERF: MultiDict.__init__ on a list of pairs checks the argument against
+    # the Mapping ABC, then groups the values of each key into a list and
+    # fills the dict with those lists; here the same grouping is done and
+    # the dict filled directly (checked at import, see _check_grouping;
+    # bench: query_args, form_post).
+    grouped: dict[str, list[str]] = {}
+    for name, value in _parse_pairs(text):
+        values = grouped.get(name)
+        if values is None:
+            grouped[name] = [value]
+        else:
+            values.append(value)
+    result = ImmutableMultiDict.__new__(ImmutableMultiDict)
+    dict.__init__(result, grouped)
+    return result
+
+
+_GROUP_DIRECTLY = False
+
+
+def _check_grouping() -> None:
+    """Turn on the direct filling in :func:`_decode_fields` only if it gives
+    what ``ImmutableMultiDict(pairs)`` gives with the installed werkzeug."""
+    global _GROUP_DIRECTLY
+    probe = "a=1&b=&a=3&&c&d=x=y&b=%41+%zz"
+    want = ImmutableMultiDict(_parse_pairs(probe))
+    _GROUP_DIRECTLY = True
+    try:
+        got = _decode_fields(ImmutableMultiDict, probe)
+        same = (
+            type(got) is type(want)
+            and list(dict.items(got)) == list(dict.items(want))
+            and vars(got) == vars(want)
+            and list(got.items(multi=True)) == list(want.items(multi=True))
+        )
+    except Exception:  # noqa: BLE001 - any failure keeps werkzeug's constructor
+        same = False
+    _GROUP_DIRECTLY = same
+
+
+_CONTENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def _parse_content_type_value(value: t.Any) -> tuple[str, dict[str, str]]:
+    """``parse_options_header(value)``, remembered for recent values."""
+    # PERF: clients send a handful of distinct Content-Type values; parsing
+    # one is ~10 times a dict lookup (bench: form_post, json_post).
+    if type(value) is not str:
+        return parse_options_header(value)
+    found = _CONTENT_TYPES.get(value)
+    if found is None:
+        found = parse_options_header(value)
+        if len(_CONTENT_TYPES) >= 64:
+            _CONTENT_TYPES.clear()
+        _CONTENT_TYPES[value] = (found[0], dict(found[1]))
+        return found
+    # A fresh parameter dict each time: the caller may change it.
+    return found[0], (dict(found[1]) if found[1] else {})
+
+
+_check_grouping()
 
 
 class _lazy(t.Generic[_T]):
@@ -93,11 +207,19 @@ class Request(RequestBase):
     #: class), so ``blueprints`` may read the rule directly.
     _plain_endpoint: t.ClassVar[bool] = True
 
+    #: Whether the class keeps the body plumbing werkzeug's form parsing
+    #: (``_stock_form``) and ``get_json`` (``_stock_json``) go through, so
+    #: the shortcuts taken for them here give the same results.
+    _stock_form: t.ClassVar[bool] = True
+    _stock_json: t.ClassVar[bool] = True
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._plain_endpoint = (
             cls.endpoint is Request.endpoint and cls.blueprint is Request.blueprint
         )
+        cls._stock_form = _keeps(cls, _FORM_PLUMBING)
+        cls._stock_json = _keeps(cls, _JSON_PLUMBING)
 
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
@@ -153,6 +275,95 @@ class Request(RequestBase):
         return EnvironHeaders(self.environ)
 
     @_lazy
+    def args(self) -> t.Any:
+        """The query string's parameters, in :attr:`parameter_storage_class`."""
+        raw = self.environ.get("QUERY_STRING", "")
+        if (
+            type(raw) is str
+            and raw.isascii()
+            and "query_string" not in self.__dict__
+            and type(self).query_string is _QUERY_STRING
+        ):
+            # PERF: an ASCII query string decodes to itself; skips building
+            # the bytes form (bench: query_args).
+            text = raw
+        else:
+            text = self.query_string.decode()
+        return _decode_fields(self.parameter_storage_class, text)
+
+    def _plain_body_stream(self) -> LimitedStream | None:
+        """The stream werkzeug's ``stream`` makes for a body whose length is
+        given as plain digits (no Transfer-Encoding, no server-terminated
+        input), raising the same 413; ``None`` for any other body."""
+        environ = self.environ
+        length = environ.get("CONTENT_LENGTH")
+        if (
+            self.shallow
+            or type(length) is not str
+            or not length.isdigit()
+            or not length.isascii()
+            or "HTTP_TRANSFER_ENCODING" in environ
+            or "wsgi.input_terminated" in environ
+        ):
+            return None
+        limit = self.max_content_length
+        raw = environ["wsgi.input"]
+        size = int(length)
+        if limit is not None and size > limit:
+            raise RequestEntityTooLarge()
+        return LimitedStream(raw, size)
+
+    @_lazy
+    def stream(self) -> t.IO[bytes]:
+        """The input stream, limited to the body's length (see werkzeug)."""
+        # PERF: skips get_input_stream's second parse of the headers for the
+        # common Content-Length body (bench: form_post, json_post).
+        found = self._plain_body_stream()
+        if found is None:
+            return _WZ_STREAM(self)
+        return t.cast(t.IO[bytes], found)
+
+    def _read_body(self) -> bytes:
+        """``self.stream.read()`` (the class keeps werkzeug's ``stream``)."""
+        d = self.__dict__
+        if "stream" not in d:
+            stream = self._plain_body_stream()
+            if stream is not None:
+                d["stream"] = stream
+                return _read_fresh(stream)
+        return self.stream.read()
+
+    def _load_urlencoded(self) -> bool:
+        """Fill ``stream``, ``form`` and ``files`` as werkzeug's form parsing
+        does, for an urlencoded body of known length read for the first
+        time; ``False`` (nothing done) for any other request."""
+        d = self.__dict__
+        if (
+            "form" in d
+            or "stream" in d
+            or not self.environ.get("CONTENT_TYPE")
+            or getattr(self, "_cached_data", None) is not None
+            or self.mimetype != "application/x-www-form-urlencoded"
+        ):
+            return False
+        stream = self._plain_body_stream()
+        if stream is None:
+            return False
+        d["stream"] = stream
+        cls = self.parameter_storage_class
+        form: t.Any = None
+        try:
+            form = _decode_fields(cls, _read_fresh(stream).decode())
+            files = cls()
+        except ValueError:
+            # werkzeug's parser is silent: undecodable data is an empty form.
+            form = None
+        if form is None:
+            form, files = cls(), cls()
+        d["form"], d["files"] = form, files
+        return True
+
+    @_lazy
     def remote_addr(self) -> str | None:
         return self.environ.get("REMOTE_ADDR")
 
@@ -174,12 +385,14 @@ class Request(RequestBase):
 
     def _parse_content_type(self) -> None:
         # PERF: as content_length; werkzeug's parser, same cached attribute.
-        if not hasattr(self, "_parsed_content_type"):
-            if self._headers_are_environ():
+        if "_parsed_content_type" not in self.__dict__ and not hasattr(
+            self, "_parsed_content_type"
+        ):
+            if "headers" not in self.__dict__ or self._headers_are_environ():
                 value = self.environ.get("CONTENT_TYPE", "")
             else:
                 value = self.headers.get("Content-Type", "")
-            self._parsed_content_type = parse_options_header(value)
+            self._parsed_content_type = _parse_content_type_value(value)
 
     def close(self) -> None:
         # PERF: nothing to close without uploaded files; skips werkzeug's
@@ -268,7 +481,11 @@ class Request(RequestBase):
         return _split_blueprint_path(name)
 
     def _load_form_data(self) -> None:
-        super()._load_form_data()
+        # PERF: an urlencoded body is read and decoded directly, without the
+        # FormDataParser and stream plumbing around werkzeug's decoding
+        # (bench: form_post).
+        if not (self._stock_form and self._load_urlencoded()):
+            super()._load_form_data()
         # In debug mode, reading request.files[...] from a form that was not
         # sent as multipart gets an error explaining the missing enctype.
         app_ctx = _cv_app.get(None)  # PERF: no proxy (bench: form_post)
@@ -281,6 +498,45 @@ class Request(RequestBase):
             from .debughelpers import attach_enctype_error_multidict
 
             attach_enctype_error_multidict(self)
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any | None:
+        """Parse the body as JSON (see werkzeug's ``get_json``)."""
+        loads = None
+        if cache and self._stock_json:
+            loads = json._plain_loads(self.json_module)
+        if loads is None:
+            return super().get_json(force, silent, cache)
+        # PERF: the stock steps inline: the content type parsed once, the
+        # body read in one go, the standard library's parser called directly
+        # (bench: json_post).
+        found = self._cached_json[silent]
+        if found is not Ellipsis:
+            return found
+        if not force:
+            parsed = self.__dict__.get("_parsed_content_type")
+            if parsed is None:
+                self._parse_content_type()
+                parsed = self._parsed_content_type
+            mimetype = parsed[0].lower()
+            if not (
+                mimetype == "application/json"
+                or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+            ):
+                return super().get_json(force, silent, cache)
+        data = getattr(self, "_cached_data", None)
+        if data is None:
+            data = self._read_body()
+            self._cached_data = data
+        try:
+            value = loads(data)
+        except ValueError:
+            # werkzeug's handling (silent, on_json_loading_failed, caching)
+            # on the cached body; the standard parser fails the same way.
+            return super().get_json(force, silent, cache)
+        self._cached_json = (value, value)
+        return value
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         try:
@@ -322,6 +578,30 @@ def _find_static(cls: type, name: str) -> t.Any:
 # function call; as non-data descriptors the second and later reads are plain
 # instance-dict lookups (bench: query_args, form_post, json_post).
 _shadow_cached_properties(Request)
+
+_QUERY_STRING = Request.__dict__["query_string"]
+
+# What werkzeug's form parsing and get_json read besides the environ; a
+# subclass replacing any of them gets werkzeug's own code path.
+_FORM_PLUMBING = (
+    "want_form_data_parsed",
+    "make_form_data_parser",
+    "form_data_parser_class",
+    "_get_stream_for_parsing",
+    "stream",
+    "max_form_memory_size",
+    "max_form_parts",
+    "mimetype",
+    "mimetype_params",
+    "content_length",
+    "_parse_content_type",
+)
+_JSON_PLUMBING = ("get_data", "stream", "is_json", "mimetype", "_parse_content_type")
+
+
+def _keeps(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether ``cls`` has :class:`Request`'s own value for every name."""
+    return all(getattr(cls, name) is getattr(Request, name) for name in names)
 
 
 class Response(ResponseBase):

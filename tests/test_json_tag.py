@@ -243,3 +243,21 @@ def test_registered_tag_sees_plain_dicts_and_leaves(s: TaggedJSONSerializer) -> 
     counter = {"kind": "counter", "n": 3}
     assert s.dumps(counter) == '{" c":3}'
     assert s.loads(s.dumps({"x": counter})) == {"x": counter}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":1}', "[1,2]", " {}", "{} ", '{"a":', "[1,]", "\ufeff{}", "", '"s"', "{}x"],
+)
+def test_session_json_reader_matches_json_loads(text: str) -> None:
+    import json
+
+    from flaskfast.json.tag import _json_loads
+
+    def outcome(func: t.Any) -> t.Any:
+        try:
+            return ("ok", func(text))
+        except ValueError as e:
+            return (type(e), str(e))
+
+    assert outcome(_json_loads) == outcome(json.loads)

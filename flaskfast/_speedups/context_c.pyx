@@ -212,6 +212,7 @@ cdef object _AppContext = None
 cdef object _adapter_keys = None
 cdef object _bad_path = None
 cdef object _request_init = None
+cdef object _request_close = None
 cdef object _stock_blueprints = None
 cdef object _response_call = None
 cdef object _wz_get_wsgi_response = None
@@ -236,7 +237,7 @@ cdef str _PRESERVE = "werkzeug.debug.preserve_context"
 
 cdef void _load_stock() except *:
     global _stock_loaded, _RequestContext, _AppContext, _adapter_keys, _bad_path
-    global _request_init, _stock_blueprints, _response_call, _wz_get_wsgi_response
+    global _request_init, _request_close, _stock_blueprints, _response_call, _wz_get_wsgi_response
     global _wz_get_wsgi_headers, _wz_get_app_iter, _wz_iter_encoded
     global _cookie_interface, _split_blueprint_path, _make_response
     global _wsgi_header_list, _check_status, _started, _finished, _request_tearing_down
@@ -257,6 +258,7 @@ cdef void _load_stock() except *:
     _adapter_keys = ctx_module._ADAPTER_KEYS
     _bad_path = ctx_module._bad_path
     _request_init = wrappers.Request.__init__
+    _request_close = wrappers.Request.close
     _stock_blueprints = wrappers.Request.__dict__["blueprints"]
     _response_call = wrappers.Response.__call__
     _wz_get_wsgi_response = wrappers._WZ_GET_WSGI_RESPONSE
@@ -296,19 +298,39 @@ cdef object _sync(object app, object func):
         return app.ensure_sync(func)
 
 
-cdef object _blueprints(object request):
-    """``request.blueprints``, read from the rule when the property is stock."""
-    cls = type(request)
-    # PERF: the stock property, without its Python frame (bench: blueprint_hooks).
-    if getattr(cls, "blueprints") is _stock_blueprints and request._plain_endpoint:
+# PERF: the blueprint names of the matched endpoint in both hook orders,
+# built once per endpoint for the stock ``Request.blueprints`` (bench:
+# blueprint_hooks); see ``context_py._hook_names``.
+cdef dict _hook_names_cache = {}
+cdef Py_ssize_t _HOOK_NAMES_SIZE = 512
+cdef tuple _NO_BLUEPRINT = (_APP_ONLY, _APP_ONLY)
+
+
+cdef tuple _hook_names(object request):
+    """``((None, *reversed(bps)), (*bps, None))`` for ``request.blueprints``."""
+    cdef object names
+    if getattr(type(request), "blueprints") is _stock_blueprints and request._plain_endpoint:
         rule = request.url_rule
         if rule is None:
-            return []
+            return _NO_BLUEPRINT
         endpoint = rule.endpoint
-        if "." not in endpoint:
-            return []
-        return _split_blueprint_path(endpoint.rpartition(".")[0])
-    return request.blueprints
+        if type(endpoint) is str:
+            names = _hook_names_cache.get(endpoint)
+            if names is not None:
+                return <tuple>names
+            if "." not in <str>endpoint:
+                names = _NO_BLUEPRINT
+            else:
+                bps = _split_blueprint_path((<str>endpoint).rpartition(".")[0])
+                names = ((None, *reversed(bps)), (*bps, None))
+            if len(_hook_names_cache) >= _HOOK_NAMES_SIZE:
+                _hook_names_cache.clear()
+            _hook_names_cache[endpoint] = names
+            return <tuple>names
+    bps = request.blueprints
+    if not bps:
+        return _NO_BLUEPRINT
+    return ((None, *reversed(bps)), (*bps, None))
 
 
 cdef inline bint _plain_pipeline(object cls) except -1:
@@ -367,8 +389,7 @@ cdef object _preprocess(object app):
     before = app.before_request_funcs
     if not preprocessors and not before:
         return None
-    blueprints = _blueprints(req)
-    names = (None, *reversed(blueprints)) if blueprints else _APP_ONLY
+    names = <tuple>_hook_names(req)[0]
     if preprocessors:
         for name in names:
             if name in preprocessors:
@@ -404,8 +425,7 @@ cdef object _process_response(object app, object response):
         response = app.ensure_sync(func)(response)
     after = app.after_request_funcs
     if after:
-        blueprints = _blueprints(cur.request)
-        for name in (*blueprints, None):
+        for name in <tuple>_hook_names(cur.request)[1]:
             if name in after:
                 for func in reversed(after[name]):
                     response = _sync(app, func)(response)
@@ -526,17 +546,20 @@ cdef object _pop(object ctx, object app, object exc):
             teardown = app.teardown_request_funcs
             if teardown:
                 current = _current_or_none(_request_var)
-                blueprints = _blueprints(current.request) if current is not None else []
-                for name in (*blueprints, None):
+                names = <tuple>_hook_names(current.request)[1] if current is not None else _APP_ONLY
+                for name in names:
                     if name in teardown:
                         for func in reversed(teardown[name]):
                             _sync(app, func)(exc)
             if _request_tearing_down.receivers:
                 _request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
             request = ctx.request
-            # PERF: werkzeug's close() only closes parsed uploaded files
-            # (bench: every scenario).
-            if getattr(type(request), "close") is not _wz_close or "files" in request.__dict__:
+            # PERF: werkzeug's close() and the stock Request.close only close
+            # parsed uploaded files (bench: every scenario).
+            close_method = getattr(type(request), "close")
+            if (
+                close_method is not _wz_close or "files" in request.__dict__
+            ) and (close_method is not _request_close or request.__dict__.get("files")):
                 close = getattr(request, "close", None)
                 if close is not None:
                     close()

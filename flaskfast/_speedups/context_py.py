@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import sys
 import typing as t
-from itertools import chain
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -140,6 +139,8 @@ class _Stock:
         self.adapter_keys = ctx_module._ADAPTER_KEYS
         self.bad_path = ctx_module._bad_path
         self.request_init = wrappers.Request.__init__
+        self.request_close = wrappers.Request.close
+        self.stock_blueprints = wrappers.Request.__dict__["blueprints"]
         self.response_call = wrappers.Response.__call__
         self.plain_pipeline = wrappers._plain_pipeline
         self.cookie_interface = sessions.SecureCookieSessionInterface
@@ -166,6 +167,42 @@ def _sync(app: t.Any, func: t.Any) -> t.Any:
         return wrapped
     except TypeError:  # unhashable callable
         return app.ensure_sync(func)
+
+
+# PERF: the hook loops need the blueprint names of the matched endpoint in
+# two orders at three points of every request; for the stock
+# ``Request.blueprints`` they depend on the endpoint string only, so both
+# orders are built once per endpoint (bench: blueprint_hooks).
+_hook_names_cache: dict[str, tuple[tuple[t.Any, ...], tuple[t.Any, ...]]] = {}
+_HOOK_NAMES_SIZE = 512
+_NO_BLUEPRINT: tuple[tuple[None], tuple[None]] = (_APP_ONLY, _APP_ONLY)
+
+
+def _hook_names(s: _Stock, request: t.Any) -> tuple[tuple[t.Any, ...], tuple[t.Any, ...]]:
+    """``((None, *reversed(bps)), (*bps, None))`` for ``bps = request.blueprints``:
+    the order of ``before_request`` and of ``after_request`` / teardown scopes."""
+    if type(request).blueprints is s.stock_blueprints and request._plain_endpoint:
+        rule = request.url_rule
+        if rule is None:
+            return _NO_BLUEPRINT
+        endpoint = rule.endpoint
+        if type(endpoint) is str:
+            names = _hook_names_cache.get(endpoint)
+            if names is not None:
+                return names
+            if "." not in endpoint:
+                names = _NO_BLUEPRINT
+            else:
+                bps = s.split_blueprint_path(endpoint.rpartition(".")[0])
+                names = ((None, *reversed(bps)), (*bps, None))
+            if len(_hook_names_cache) >= _HOOK_NAMES_SIZE:
+                _hook_names_cache.clear()
+            _hook_names_cache[endpoint] = names
+            return names
+    bps = request.blueprints
+    if not bps:
+        return _NO_BLUEPRINT
+    return ((None, *reversed(bps)), (*bps, None))
 
 
 def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
@@ -262,7 +299,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                     s.request_started.send(app, _async_wrapper=app.ensure_sync)
                 rv = None
                 if app.url_value_preprocessors or app.before_request_funcs:
-                    rv = _preprocess(app)
+                    rv = _preprocess(s, app)
                 if rv is None:
                     # dispatch_request
                     req = _cv_request.get().request
@@ -294,7 +331,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                 response = app.ensure_sync(func)(response)
             after = app.after_request_funcs
             if after:
-                for name in chain(cur.request.blueprints, _APP_ONLY):
+                for name in _hook_names(s, cur.request)[1]:
                     if name in after:
                         for func in reversed(after[name]):
                             response = _sync(app, func)(response)
@@ -336,11 +373,10 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
         _pop(s, ctx, app, error)
 
 
-def _preprocess(app: t.Any) -> t.Any:
+def _preprocess(s: _Stock, app: t.Any) -> t.Any:
     """``Flask.preprocess_request`` (called only when some are registered)."""
     req = _cv_request.get().request
-    blueprints = req.blueprints
-    names = (None, *reversed(blueprints)) if blueprints else _APP_ONLY
+    names = _hook_names(s, req)[0]
     preprocessors = app.url_value_preprocessors
     if preprocessors:
         for name in names:
@@ -425,15 +461,20 @@ def _pop(s: _Stock, ctx: t.Any, app: t.Any, exc: t.Any) -> None:
             teardown = app.teardown_request_funcs
             if teardown:
                 current = _cv_request.get(None)
-                blueprints = current.request.blueprints if current is not None else []
-                for name in chain(blueprints, _APP_ONLY):
+                names = _hook_names(s, current.request)[1] if current is not None else _APP_ONLY
+                for name in names:
                     if name in teardown:
                         for func in reversed(teardown[name]):
                             _sync(app, func)(exc)
             if s.request_tearing_down.receivers:
                 s.request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
             request = ctx.request
-            if type(request).close is not _WZ_CLOSE or "files" in request.__dict__:
+            # PERF: werkzeug's close() and the stock Request.close only close
+            # parsed uploaded files (bench: every scenario).
+            close_method = type(request).close
+            if (
+                close_method is not _WZ_CLOSE or "files" in request.__dict__
+            ) and (close_method is not s.request_close or request.__dict__.get("files")):
                 close = getattr(request, "close", None)
                 if close is not None:
                     close()
