@@ -770,3 +770,184 @@ def test_request_class_cookies_override_is_used(app: Flask) -> None:
         return str(session.get("n"))
 
     assert app.test_client().get("/n").text == "3"
+
+
+# -- the verified-cookie cache and the signing memo ---------------------------
+
+
+def _cached_serializer(secret_key: str = "s", **config: t.Any) -> t.Any:
+    serializer = SecureCookieSessionInterface().get_signing_serializer(
+        _FakeApp(secret_key=secret_key, **config)  # type: ignore[arg-type]
+    )
+    assert serializer is not None
+    return serializer
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "signature",
+        "payload",
+        "timestamp",
+        "no signature",
+        "no separator",
+        "empty signature",
+        "not base64",
+        "short signature",
+        "empty",
+    ],
+)
+def test_tampered_tokens_still_rejected_after_the_valid_one_is_cached(
+    case: str, frozen_clock: list[int]
+) -> None:
+    ours = _cached_serializer()
+    reference = _reference_serializer("s")
+    token = ours.dumps({"user": "ada"})
+    for _ in range(2):  # second load is a cache hit
+        assert ours.loads(token, max_age=60) == {"user": "ada"}
+    bad = _tampered(token)[case]
+    outcomes = []
+    for serializer in (ours, reference, ours):
+        with pytest.raises(BadSignature) as info:
+            serializer.loads(bad, max_age=60)
+        outcomes.append((type(info.value), str(info.value)))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+
+
+def test_cached_token_not_accepted_by_another_key(frozen_clock: list[int]) -> None:
+    token = _cached_serializer("s").dumps({"a": 1})
+    assert _cached_serializer("s").loads(token, max_age=60) == {"a": 1}
+    ours = _cached_serializer("s")
+    assert ours.loads(token, max_age=60) == {"a": 1}
+    assert ours.loads(token, max_age=60) == {"a": 1}
+    with pytest.raises(BadSignature):
+        _cached_serializer("other").loads(token, max_age=60)
+    # A different salt on the same serializer verifies with a different key.
+    with pytest.raises(BadSignature):
+        ours.loads(token, max_age=60, salt="other salt")
+    assert ours.loads(token, max_age=60) == {"a": 1}
+
+
+@pytest.mark.parametrize("offset", [61, -1, 3600])
+def test_expiry_is_checked_on_every_cache_hit(offset: int, frozen_clock: list[int]) -> None:
+    from itsdangerous import SignatureExpired
+
+    ours = _cached_serializer()
+    token = ours.dumps({"a": 1})
+    assert ours.loads(token, max_age=60) == {"a": 1}  # now cached
+    frozen_clock[0] = _FIXED_TS + offset
+    with pytest.raises(SignatureExpired) as info:
+        ours.loads(token, max_age=60)
+    with pytest.raises(SignatureExpired) as ref_info:
+        _reference_serializer("s").loads(token, max_age=60)
+    assert str(info.value) == str(ref_info.value)
+    assert info.value.payload == ref_info.value.payload
+    assert info.value.date_signed == ref_info.value.date_signed
+    # A larger max_age on the same cached token accepts it again.
+    if offset > 0:
+        assert ours.loads(token, max_age=offset) == {"a": 1}
+    frozen_clock[0] = _FIXED_TS + 60
+    assert ours.loads(token, max_age=60) == {"a": 1}
+
+
+def test_each_load_returns_new_objects(frozen_clock: list[int]) -> None:
+    ours = _cached_serializer()
+    token = ours.dumps({"items": [1, {"b": [2]}], "t": (3, 4)})
+    first = ours.loads(token, max_age=60)
+    first["items"].append("leak")
+    first["items"][1]["b"].append("leak")
+    first["new"] = True
+    second = ours.loads(token, max_age=60)
+    assert second == {"items": [1, {"b": [2]}], "t": (3, 4)}
+    assert second["items"] is not first["items"]
+
+
+def test_verified_cache_is_bounded(frozen_clock: list[int]) -> None:
+    from flaskfast import sessions
+
+    ours = _cached_serializer()
+    tokens = [ours.dumps({"n": i}) for i in range(sessions._VERIFIED_SIZE + 40)]
+    for i, token in enumerate(tokens):
+        assert ours.loads(token, max_age=60) == {"n": i}
+    assert len(ours._ff_verified) == sessions._VERIFIED_SIZE
+    assert tokens[0] not in ours._ff_verified  # the oldest went first
+    assert tokens[-1] in ours._ff_verified
+    assert ours.loads(tokens[0], max_age=60) == {"n": 0}
+
+
+def test_signing_memo_follows_the_clock(frozen_clock: list[int]) -> None:
+    ours = _cached_serializer()
+    reference = _reference_serializer("s")
+    for step in (0, 0, 1, 1, 0):
+        frozen_clock[0] = _FIXED_TS + step
+        assert ours.dumps({"a": 1}) == reference.dumps({"a": 1})
+        assert ours.dumps({"a": 2}) == reference.dumps({"a": 2})
+
+
+@pytest.fixture
+def visits_app(app: Flask) -> Flask:
+    from flaskfast import session
+
+    @app.route("/visit")
+    def visit() -> str:
+        session.setdefault("seen", []).append(len(session["seen"]))
+        session["visits"] = session.get("visits", 0) + 1
+        return f"{session['visits']} {session['seen']}"
+
+    return app
+
+
+def test_same_cookie_repeated_does_not_share_session_state(
+    visits_app: Flask, frozen_clock: list[int]
+) -> None:
+    token = _reference_serializer("test secret").dumps({"visits": 1, "seen": [0]})
+    client = visits_app.test_client(use_cookies=False)
+    headers = {"Cookie": f"session={token}"}
+    bodies = [client.get("/visit", headers=headers).text for _ in range(3)]
+    assert bodies == ["2 [0, 1]"] * 3
+
+
+def test_key_change_invalidates_cached_cookie(
+    visits_app: Flask, frozen_clock: list[int]
+) -> None:
+    token = _reference_serializer("test secret").dumps({"visits": 5, "seen": []})
+    client = visits_app.test_client(use_cookies=False)
+    headers = {"Cookie": f"session={token}"}
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+    visits_app.secret_key = "rotated"
+    assert client.get("/visit", headers=headers).text == "1 [0]"
+    visits_app.config["SECRET_KEY_FALLBACKS"] = ["test secret"]
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+    visits_app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/visit", headers=headers).text == "1 [0]"
+    visits_app.secret_key = "test secret"
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+
+
+def test_expired_cookie_rejected_after_being_cached(
+    visits_app: Flask, frozen_clock: list[int]
+) -> None:
+    visits_app.permanent_session_lifetime = timedelta(seconds=100)
+    token = _reference_serializer("test secret").dumps({"visits": 5, "seen": []})
+    client = visits_app.test_client(use_cookies=False)
+    headers = {"Cookie": f"session={token}"}
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+    frozen_clock[0] = _FIXED_TS + 101
+    assert client.get("/visit", headers=headers).text == "1 [0]"
+    frozen_clock[0] = _FIXED_TS + 100
+    assert client.get("/visit", headers=headers).text == "6 [0]"
+
+
+def test_repeated_cookie_gets_flask_identical_set_cookie(frozen_clock: list[int]) -> None:
+    token = _reference_serializer("twin secret").dumps({"n": 4})
+    seen = []
+    for twin in _twin_apps({}):
+        client = twin.test_client(use_cookies=False)
+        headers = {"Cookie": f"session={token}; other=1"}
+        seen.append(
+            [client.get("/write", headers=headers).headers.getlist("Set-Cookie") for _ in range(3)]
+        )
+    assert seen[0] == seen[1]
+    assert seen[0][0] == seen[0][2]
+    assert seen[0][0][0].startswith("session=")

@@ -271,7 +271,11 @@ def _full_state(rv: t.Any) -> dict[str, t.Any]:
     """Everything the constructor leaves on the object, except the kernel's
     own send marker."""
     state = {k: v for k, v in vars(rv).items() if k not in ("_ff_plain", "headers", "response")}
-    state["headers"] = (type(rv.headers), list(rv.headers._list), sorted(vars(rv.headers)))
+    # The kernels' Headers subclasses stand for werkzeug's own class.
+    kind = type(rv.headers)
+    if kind.__dict__.get("_ff_response_headers"):
+        kind = kind.__base__
+    state["headers"] = (kind, list(rv.headers._list), sorted(vars(rv.headers)))
     state["response"] = (type(rv.response), list(rv.response))
     state["is_sequence"] = rv.is_sequence
     state["type"] = type(rv)
@@ -487,3 +491,123 @@ def test_plain_response_calls_a_class_that_customises_its_status(
     built = kernel.plain_response(Custom, "hi")
     assert built.status == "200 OK (custom)"
     assert built.get_data() == b"hi"
+
+
+# -- the response Headers subclass ---------------------------------------------
+
+
+class _Text(str):
+    pass
+
+
+_header_names = st.sampled_from(
+    ["X-A", "x-a", "X-a", "Content-Type", "content-type", "X-B", "x-b", ""]
+)
+_header_keys = st.one_of(
+    _header_names,
+    _header_names.map(_Text),
+    st.sampled_from([b"X-A", 3, None]),
+)
+_header_values = st.one_of(
+    st.sampled_from(["yes", "", "a\nb", "a\rb", "text/html", "\u00e9"]),
+    st.text(max_size=4),
+    st.sampled_from([7, None, 2.5, _Text("sub"), _Text("bad\n"), Markup("<b>")]),
+)
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["set", "setitem", "add", "setdefault"]), _header_keys, _header_values),
+        st.tuples(st.sampled_from(["getitem", "contains", "delitem", "get", "getlist"]), _header_keys),
+        st.tuples(st.just("set_options"), _header_names, st.sampled_from(["text/html", "a\nb"])),
+        st.tuples(st.just("setitem_index"), st.integers(-3, 3), st.tuples(_header_names, _header_values)),
+    ),
+    max_size=12,
+)
+_initial_lists = st.lists(st.tuples(_header_names, st.sampled_from(["1", "two"])), max_size=5)
+
+
+def _apply_header_op(headers: Headers, op: tuple[t.Any, ...]) -> t.Any:
+    kind = op[0]
+    try:
+        if kind == "set":
+            return headers.set(op[1], op[2])
+        if kind == "setitem":
+            headers[op[1]] = op[2]
+            return None
+        if kind == "add":
+            return headers.add(op[1], op[2])
+        if kind == "setdefault":
+            return headers.setdefault(op[1], op[2])
+        if kind == "getitem":
+            return headers[op[1]]
+        if kind == "contains":
+            return op[1] in headers
+        if kind == "delitem":
+            del headers[op[1]]
+            return None
+        if kind == "get":
+            return headers.get(op[1])
+        if kind == "getlist":
+            return headers.getlist(op[1])
+        if kind == "set_options":
+            return headers.set(op[1], op[2], charset="utf-8")
+        headers[op[1]] = op[2]
+        return None
+    except Exception as e:  # noqa: BLE001 - the error itself is compared
+        return ("raised", type(e), str(e))
+
+
+@pytest.mark.parametrize("module", KERNELS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@settings(max_examples=300, deadline=None)
+@given(initial=_initial_lists, operations=_operations)
+def test_response_headers_behave_as_werkzeug(
+    module: types.ModuleType, initial: list[tuple[str, str]], operations: list[t.Any]
+) -> None:
+    ours = module.Headers(initial)
+    theirs = Headers(initial)
+    for op in operations:
+        assert _apply_header_op(ours, op) == _apply_header_op(theirs, op), op
+        assert ours._list == theirs._list, op
+        twin = Headers()
+        twin._list = list(theirs._list)
+        assert _result_of(lambda: ours == theirs) == _result_of(lambda: twin == theirs)
+        assert _result_of(lambda: theirs == ours) == _result_of(lambda: theirs == twin)
+        assert repr(ours) == repr(theirs)
+
+
+def _result_of(call: t.Callable[[], t.Any]) -> t.Any:
+    try:
+        return call()
+    except Exception as e:  # noqa: BLE001 - the error itself is compared
+        return ("raised", type(e), str(e))
+
+
+@pytest.mark.parametrize("module", KERNELS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_response_headers_are_werkzeug_headers(module: types.ModuleType) -> None:
+    headers = module.Headers([("Content-Type", "text/plain"), ("X-A", "1"), ("x-a", "2")])
+    assert isinstance(headers, Headers)
+    headers["x-A"] = "3"
+    assert headers.to_wsgi_list() == [("Content-Type", "text/plain"), ("x-A", "3")]
+    with pytest.raises(ValueError, match="must not contain newline"):
+        headers["X-B"] = "a\nb"
+    assert headers == Headers([("content-type", "text/plain"), ("X-A", "3")])
+    assert headers != Headers([("Content-Type", "text/plain")])
+    assert headers.copy() == headers
+    assert (headers == {"X-A": "3"}) is False
+
+
+def test_response_headers_of_both_twins_compare_equal() -> None:
+    items = [("X-A", "1")]
+    for left in KERNELS:
+        for right in KERNELS:
+            assert left.Headers(items) == right.Headers(items)
+
+
+def test_kernel_responses_use_response_headers(kernel: types.ModuleType) -> None:
+    rv = kernel.plain_response(flaskfast.Response, "hi")
+    assert type(rv.headers) is kernel.Headers
+    rv.headers["X-Hooked"] = "yes"
+    assert rv.headers.to_wsgi_list()[-1] == ("X-Hooked", "yes")
+    # werkzeug-built responses keep werkzeug's class and still work.
+    other = flaskfast.Response.force_type(WerkzeugResponse("x"))
+    other.headers["X-Hooked"] = "yes"
+    assert other.headers["x-hooked"] == "yes"
