@@ -626,65 +626,12 @@ class Response(ResponseBase):
         header list that has been checked, so a header that cannot be sent
         safely (see ``_speedups.headers_py``) never reaches the server; the
         app answers a plain 500 instead (see :func:`_refuse`)."""
-        # PERF: a buffered body of bytes on a class that keeps werkzeug's
-        # response pipeline goes straight to start_response with the header
-        # list built in one pass (bench: every scenario).
-        body = self.response
-        plain = self.__dict__.get("_ff_plain")
-        if plain is not None:
-            # PERF: a response built by the response kernel whose headers,
-            # status and body nobody changed since: its header list is
-            # already the WSGI one (bench: str hello and other text views).
-            items = self.headers._list
-            if (
-                len(items) == 2
-                and items[0] is plain[0]
-                and items[1] is plain[1]
-                and self._status_code == plain[2]
-                and body is plain[3]
-                and not self._on_close
-                and _plain_pipeline(type(self))
-            ):
-                try:
-                    _headers_kernel.check_status(self._status)
-                except _headers_kernel.InvalidHeaderError as e:
-                    return _refuse(self, e, environ, start_response)
-                start_response(self._status, items[:])
-                if environ.get("REQUEST_METHOD") == "HEAD":
-                    return []
-                return body  # type: ignore[no-any-return]
-        if (
-            type(body) is list
-            and not self._on_close
-            and not self.direct_passthrough
-            and _plain_pipeline(type(self))
-        ):
-            code = self._status_code
-            length: int | None = 0
-            for chunk in body:
-                if type(chunk) is not bytes:
-                    length = None
-                    break
-                length += len(chunk)  # type: ignore[operator]
-            if length is not None:
-                # The kernel validates while building; it answers None for
-                # anything it cannot send as is, which goes the long way.
-                headers = _headers_kernel.wsgi_header_list(
-                    self.headers, code, length, not self.autocorrect_location_header
-                )
-                if headers is not None:
-                    try:
-                        _headers_kernel.check_status(self._status)
-                    except _headers_kernel.InvalidHeaderError as e:
-                        return _refuse(self, e, environ, start_response)
-                    start_response(self._status, headers)
-                    if (
-                        environ.get("REQUEST_METHOD") == "HEAD"
-                        or code == 204
-                        or 100 <= code < 200
-                    ):
-                        return []
-                    return body
+        try:
+            sent = _send_buffered(self, environ, start_response)
+        except _headers_kernel.InvalidHeaderError as e:
+            return _refuse(self, e, environ, start_response)
+        if sent is not None:
+            return sent
         try:
             try:
                 app_iter, status, headers = self.get_wsgi_response(environ)
@@ -753,6 +700,68 @@ def _refuse(
     )
     response.close()
     return InternalServerError()(environ, start_response)
+
+
+def _send_buffered(
+    response: Response, environ: WSGIEnvironment, start_response: StartResponse
+) -> t.Iterable[bytes] | None:
+    """Send a buffered ``response`` in one pass, or return ``None`` when it
+    needs werkzeug's general path.  Raises ``InvalidHeaderError`` for a status
+    line or header that must not be sent.  Shared by ``Response.__call__`` and
+    the fused request cycle."""
+    # PERF: a buffered body of bytes on a class that keeps werkzeug's
+    # response pipeline goes straight to start_response with the header
+    # list built in one pass (bench: every scenario).
+    _headers_kernel.check_status(response._status)
+    body = response.response
+    plain = response.__dict__.get("_ff_plain")
+    if plain is not None:
+        # PERF: a response built by the response kernel whose headers,
+        # status and body nobody changed since: its header list is
+        # already the WSGI one (bench: str hello and other text views).
+        items = response.headers._list
+        if (
+            len(items) == 2
+            and items[0] is plain[0]
+            and items[1] is plain[1]
+            and response._status_code == plain[2]
+            and body is plain[3]
+            and not response._on_close
+            and _plain_pipeline(type(response))
+        ):
+            start_response(response._status, items[:])
+            if environ.get("REQUEST_METHOD") == "HEAD":
+                return []
+            return body  # type: ignore[no-any-return]
+    if (
+        type(body) is list
+        and not response._on_close
+        and not response.direct_passthrough
+        and _plain_pipeline(type(response))
+    ):
+        code = response._status_code
+        length: int | None = 0
+        for chunk in body:
+            if type(chunk) is not bytes:
+                length = None
+                break
+            length += len(chunk)  # type: ignore[operator]
+        if length is not None:
+            # The kernel validates while building; it answers None for
+            # anything it cannot send as is, which goes the long way.
+            headers = _headers_kernel.wsgi_header_list(
+                response.headers, code, length, not response.autocorrect_location_header
+            )
+            if headers is not None:
+                start_response(response._status, headers)
+                if (
+                    environ.get("REQUEST_METHOD") == "HEAD"
+                    or code == 204
+                    or 100 <= code < 200
+                ):
+                    return []
+                return body
+    return None
 
 
 _WZ_GET_WSGI_RESPONSE = ResponseBase.get_wsgi_response

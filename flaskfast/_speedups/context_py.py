@@ -131,7 +131,6 @@ class _Stock:
         from .. import sessions
         from .. import signals
         from .. import wrappers
-        from . import headers_py
         from . import response_py
 
         self.RequestContext = ctx_module.RequestContext
@@ -142,12 +141,10 @@ class _Stock:
         self.request_close = wrappers.Request.close
         self.stock_blueprints = wrappers.Request.__dict__["blueprints"]
         self.response_call = wrappers.Response.__call__
-        self.plain_pipeline = wrappers._plain_pipeline
+        self.send_buffered = wrappers._send_buffered
         self.cookie_interface = sessions.SecureCookieSessionInterface
         self.split_blueprint_path = helpers._split_blueprint_path
         self.make_response = response_py.make_response
-        self.wsgi_header_list = headers_py.wsgi_header_list
-        self.check_status = headers_py.check_status
         self.request_started = signals.request_started
         self.request_finished = signals.request_finished
         self.request_tearing_down = signals.request_tearing_down
@@ -402,52 +399,11 @@ def _respond(s: _Stock, response: t.Any, environ: t.Any, start_response: t.Any) 
     if cls.__call__ is not s.response_call:
         return response(environ, start_response)
     try:
-        s.check_status(response._status)
+        sent = s.send_buffered(response, environ, start_response)
     except ValueError:
         return response(environ, start_response)  # which refuses it
-    body = response.response
-    plain = response.__dict__.get("_ff_plain")
-    if plain is not None:
-        items = response.headers._list
-        if (
-            len(items) == 2
-            and items[0] is plain[0]
-            and items[1] is plain[1]
-            and response._status_code == plain[2]
-            and body is plain[3]
-            and not response._on_close
-            and s.plain_pipeline(cls)
-        ):
-            start_response(response._status, items[:])
-            if environ.get("REQUEST_METHOD") == "HEAD":
-                return []
-            return body
-    if (
-        type(body) is list
-        and not response._on_close
-        and not response.direct_passthrough
-        and s.plain_pipeline(cls)
-    ):
-        code = response._status_code
-        length: int | None = 0
-        for chunk in body:
-            if type(chunk) is not bytes:
-                length = None
-                break
-            length += len(chunk)  # type: ignore[operator]
-        if length is not None:
-            headers = s.wsgi_header_list(
-                response.headers, code, length, not response.autocorrect_location_header
-            )
-            if headers is not None:
-                start_response(response._status, headers)
-                if (
-                    environ.get("REQUEST_METHOD") == "HEAD"
-                    or code == 204
-                    or 100 <= code < 200
-                ):
-                    return []
-                return body
+    if sent is not None:
+        return sent
     return response(environ, start_response)
 
 
