@@ -67,6 +67,21 @@ def app_pop(ctx: t.Any, exc: t.Any) -> None:
         appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
 
 
+def _close_request(request: t.Any, stock_close: t.Any) -> None:
+    """Call ``request.close()`` unless it would do nothing."""
+    # PERF: werkzeug's close() and the stock Request.close only close parsed
+    # uploaded files; skip the call when none were parsed (bench: every
+    # scenario).
+    close_method = type(request).close
+    if (close_method is _WZ_CLOSE or close_method is stock_close) and not (
+        request.__dict__.get("files")
+    ):
+        return
+    close = getattr(request, "close", None)
+    if close is not None:
+        close()
+
+
 def request_push(ctx: t.Any) -> None:
     app = ctx.app
     app_ctx = _cv_app.get(None)
@@ -86,13 +101,7 @@ def request_pop(ctx: t.Any, exc: t.Any) -> None:
             if exc is SENTINEL:
                 exc = sys.exc_info()[1]
             ctx.app.do_teardown_request(exc)
-            request = ctx.request
-            # PERF: werkzeug's close() only closes parsed uploaded files; skip
-            # the call when none were parsed (bench: every scenario).
-            if type(request).close is not _WZ_CLOSE or "files" in request.__dict__:
-                close = getattr(request, "close", None)
-                if close is not None:
-                    close()
+            _close_request(ctx.request, _WZ_CLOSE)
     finally:
         current = _cv_request.get()
         token, app_ctx = tokens.pop()
@@ -424,16 +433,7 @@ def _pop(s: _Stock, ctx: t.Any, app: t.Any, exc: t.Any) -> None:
                             _sync(app, func)(exc)
             if s.request_tearing_down.receivers:
                 s.request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
-            request = ctx.request
-            # PERF: werkzeug's close() and the stock Request.close only close
-            # parsed uploaded files (bench: every scenario).
-            close_method = type(request).close
-            if (
-                close_method is not _WZ_CLOSE or "files" in request.__dict__
-            ) and (close_method is not s.request_close or request.__dict__.get("files")):
-                close = getattr(request, "close", None)
-                if close is not None:
-                    close()
+            _close_request(ctx.request, s.request_close)
     finally:
         current = _cv_request.get()
         token, app_ctx = tokens.pop()
