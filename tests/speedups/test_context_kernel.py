@@ -4,7 +4,6 @@ driving it directly with real context objects."""
 
 from __future__ import annotations
 
-import importlib
 import io
 import types
 import typing as t
@@ -12,22 +11,15 @@ import typing as t
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from _twins import implementations
+
 import flaskfast
 import flaskfast._speedups as speedups
 from flaskfast.globals import _cv_app
 from flaskfast.globals import _cv_request
 
 
-def _implementations(name: str) -> list[types.ModuleType]:
-    found = [importlib.import_module(f"flaskfast._speedups.{name}_py")]
-    try:
-        found.append(importlib.import_module(f"flaskfast._speedups.{name}_c"))
-    except ImportError:
-        pass
-    return found
-
-
-KERNELS = _implementations("context")
+KERNELS = implementations("context")
 
 
 @pytest.fixture(params=KERNELS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])

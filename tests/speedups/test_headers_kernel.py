@@ -7,7 +7,6 @@ headers, status and buffered body.  Every available twin is checked.
 
 from __future__ import annotations
 
-import importlib
 import types
 import typing as t
 
@@ -19,19 +18,12 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from _twins import implementations
+
 import flaskfast._speedups as speedups
 
 
-def _implementations(name: str) -> list[types.ModuleType]:
-    found = [importlib.import_module(f"flaskfast._speedups.{name}_py")]
-    try:
-        found.append(importlib.import_module(f"flaskfast._speedups.{name}_c"))
-    except ImportError:
-        pass
-    return found
-
-
-KERNELS = _implementations("headers")
+KERNELS = implementations("headers")
 
 
 @pytest.fixture(params=KERNELS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])

@@ -8,7 +8,6 @@ twin is checked.
 
 from __future__ import annotations
 
-import importlib
 import types
 import typing as t
 from http import HTTPStatus
@@ -25,20 +24,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from _twins import implementations
+
 import flaskfast
 import flaskfast._speedups as speedups
 
 
-def _implementations(name: str) -> list[types.ModuleType]:
-    found = [importlib.import_module(f"flaskfast._speedups.{name}_py")]
-    try:
-        found.append(importlib.import_module(f"flaskfast._speedups.{name}_c"))
-    except ImportError:
-        pass
-    return found
-
-
-KERNELS = _implementations("response")
+KERNELS = implementations("response")
 
 
 @pytest.fixture(params=KERNELS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
