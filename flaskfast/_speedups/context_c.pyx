@@ -191,6 +191,12 @@ def request_pop(ctx, exc):
 # responses).  The stock classes it stands in for are looked up on first use,
 # because flaskfast.ctx imports this module.
 
+from cpython.dict cimport PyDict_GetItemWithError
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.tuple cimport PyTuple_New
+from cpython.tuple cimport PyTuple_SET_ITEM
+
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
     PyTypeObject PyBaseObject_Type
@@ -231,6 +237,10 @@ cdef object _appcontext_tearing_down = None
 cdef object _wz_close = None
 cdef object _object_new = object.__new__
 cdef object _HTTPException = None
+cdef object _plain_parts = None
+cdef object _serve_state = None
+cdef object _stock_wsgi_app = None
+cdef object _MISSING = object()
 cdef tuple _APP_ONLY = (None,)
 cdef str _PRESERVE = "werkzeug.debug.preserve_context"
 
@@ -242,9 +252,11 @@ cdef void _load_stock() except *:
     global _cookie_interface, _split_blueprint_path, _make_response
     global _wsgi_header_list, _check_status, _started, _finished, _request_tearing_down
     global _appcontext_tearing_down, _wz_close, _HTTPException
+    global _plain_parts, _serve_state, _stock_wsgi_app
     from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Request as WerkzeugRequest
 
+    from .. import app as app_module
     from .. import ctx as ctx_module
     from .. import helpers
     from .. import sessions
@@ -276,6 +288,9 @@ cdef void _load_stock() except *:
     _appcontext_tearing_down = signals.appcontext_tearing_down
     _wz_close = WerkzeugRequest.close
     _HTTPException = HTTPException
+    _plain_parts = response_c.plain_parts
+    _serve_state = app_module._serve_state
+    _stock_wsgi_app = app_module._STOCK_WSGI_APP
     _stock_loaded = True
 
 
@@ -344,6 +359,50 @@ cdef inline bint _plain_pipeline(object cls) except -1:
     )
 
 
+cdef tuple _snapshot(object environ, tuple keys):
+    """``tuple(map(environ.get, keys))``."""
+    cdef Py_ssize_t i, n
+    cdef PyObject* found
+    cdef tuple out
+    if type(environ) is not dict:
+        return tuple(map(environ.get, keys))
+    # PERF: direct dict lookups instead of a map over a bound method
+    # (bench: every scenario).
+    n = len(keys)
+    out = PyTuple_New(n)
+    for i in range(n):
+        # Raises for an unhashable key; NULL here means "missing".
+        found = PyDict_GetItemWithError(environ, <object>PyTuple_GET_ITEM(keys, i))
+        if found is NULL:
+            found = <PyObject*>None
+        Py_INCREF(<object>found)
+        PyTuple_SET_ITEM(out, i, <object>found)
+    return out
+
+
+cdef bint _plain_environ(object environ) except -1:
+    """A sufficient condition for ``Flask.wsgi_app`` finding nothing wrong
+    with ``environ`` (anything else goes through its own check)."""
+    cdef Py_UCS4 ch
+    if type(environ) is not dict:
+        return False
+    path = (<dict>environ).get("PATH_INFO", "")
+    if type(path) is not str or not PyUnicode_IS_ASCII(path):
+        return False
+    host = (<dict>environ).get("HTTP_HOST")
+    if type(host) is not str or not PyUnicode_IS_ASCII(host):
+        return False
+    for ch in <str>host:
+        if ch < 0x20 or ch > 0x7e:
+            return False
+    return (
+        "wsgi.input" in <dict>environ
+        and "wsgi.errors" in <dict>environ
+        and "wsgi.url_scheme" in <dict>environ
+        and type((<dict>environ).get("REQUEST_METHOD")) is str
+    )
+
+
 cdef object _route(object app, object ctx, object request, object renv):
     """RequestContext.push's routing: the compiled router, else werkzeug."""
     cdef bint matched = False
@@ -366,7 +425,11 @@ cdef object _route(object app, object ctx, object request, object renv):
                 if "method" in rdict:
                     method = request.method
                 else:
-                    method = str(_env_get(renv, "REQUEST_METHOD", "GET")).upper()
+                    method = _env_get(renv, "REQUEST_METHOD", "GET")
+                    # PERF: the usual upper-case methods need no upper()
+                    # (bench: every scenario).
+                    if not (type(method) is str and (method == "GET" or method == "POST")):
+                        method = str(method).upper()
                     rdict["method"] = method
                 try:
                     result = app.url_map.fast_match(path_info, method)
@@ -446,6 +509,39 @@ cdef object _process_response(object app, object response):
     if _finished.receivers:
         _finished.send(app, _async_wrapper=app.ensure_sync, response=response)
     return response
+
+
+cdef object _direct(object app, object rv):
+    """``context_py._direct``: ``(status line, Content-Type, data)`` for a
+    text ``rv`` whose response object nothing would see, else ``None``."""
+    cur = _current(_request_var)
+    if cur._after_request_functions or app.after_request_funcs or _finished.receivers:
+        return None
+    if cur._session_obj is not None:
+        return None
+    pushed = cur.__dict__.get("_pushed_cookie", _MISSING)
+    if pushed is _MISSING:
+        pushed = _env_get(cur.request.environ, "HTTP_COOKIE", None)
+    if pushed is not None:
+        return None
+    cls = app.response_class
+    if (
+        type(cls) is not type
+        or getattr(cls, "__call__") is not _response_call
+        or not _plain_pipeline(cls)
+    ):
+        return None
+    return _plain_parts(cls, rv)
+
+
+cdef object _send_direct(tuple direct, object environ, object start_response):
+    data = direct[2]
+    start_response(
+        direct[0], [("Content-Type", direct[1]), ("Content-Length", str(len(data)))]
+    )
+    if _env_get(environ, "REQUEST_METHOD", None) == "HEAD":
+        return []
+    return [data]
 
 
 cdef object _respond(object response, object environ, object start_response):
@@ -579,6 +675,24 @@ cdef object _pop(object ctx, object app, object exc):
     return None
 
 
+def app_call(app, environ, start_response):
+    """Serve a request: calls ``app.wsgi_app``, so middleware can wrap that
+    while keeping the app object (``Flask.__call__``)."""
+    if not _stock_loaded:
+        _load_stock()
+    # PERF: when wsgi_app is the stock one and would take the fused cycle,
+    # go there directly (bench: every scenario, bench/server.py).
+    attrs = app.__dict__
+    state = attrs.get("_ff_serve")
+    if state is None or (<tuple>state)[0] != len(attrs):
+        state = _serve_state(app)
+    if not (<tuple>state)[2]:
+        return app.wsgi_app(environ, start_response)
+    if not _plain_environ(environ):
+        return _stock_wsgi_app(app, environ, start_response)
+    return serve(app, environ, start_response)
+
+
 def serve(app, environ, start_response):
     """Handle one WSGI request exactly as ``Flask.wsgi_app`` would, for an
     app that overrides none of the steps written out here (the caller checks)."""
@@ -602,13 +716,14 @@ def serve(app, environ, start_response):
     request.json_module = app.json
     ctx.request = request
     renv = request.environ
-    ctx._adapter_environ = tuple(map(renv.get, _adapter_keys))
+    ctx._adapter_environ = _snapshot(renv, <tuple>_adapter_keys)
     ctx.flashes = None
     ctx._session_obj = None
     ctx._after_request_functions = []
     ctx._cv_tokens = []
 
     error = None
+    direct = None
     try:
         try:
             # RequestContext.push: the app context, then the request context.
@@ -647,13 +762,21 @@ def serve(app, environ, start_response):
                 rv = app.handle_user_exception(e)
 
             # finalize_request
-            response = _process_response(app, _make_response(app, rv))
+            if type(rv) is str or type(rv) is bytes:
+                # PERF: a text response nothing would see is sent without
+                # building it (bench: str hello, path parameter, server).
+                direct = _direct(app, rv)
+            if direct is None:
+                response = _process_response(app, _make_response(app, rv))
         except Exception as e:
             error = e
+            direct = None
             response = app.handle_exception(e)
         except:  # noqa: E722
             error = _exc_info()[1]
             raise
+        if direct is not None:
+            return _send_direct(<tuple>direct, environ, start_response)
         return _respond(response, environ, start_response)
     finally:
         if _PRESERVE in environ:

@@ -16,6 +16,9 @@ push/pop signals, in the order Flask documents:
 
 ``exc`` may be ``SENTINEL``, meaning "use the exception being handled now".
 
+* ``app_call``: ``Flask.__call__``, that is ``app.wsgi_app(environ,
+  start_response)``.  The compiled twin goes straight to ``serve`` when that is
+  where the stock ``wsgi_app`` would go.
 * ``serve``: the fused request cycle, ``Flask.wsgi_app`` with every step it
   calls (push, routing, hooks, view, ``make_response``, ``process_response``,
   the response's WSGI call, pop and teardown) written out in one function, for
@@ -151,9 +154,11 @@ class _Stock:
         self.stock_blueprints = wrappers.Request.__dict__["blueprints"]
         self.response_call = wrappers.Response.__call__
         self.send_buffered = wrappers._send_buffered
+        self.plain_pipeline = wrappers._plain_pipeline
         self.cookie_interface = sessions.SecureCookieSessionInterface
         self.split_blueprint_path = helpers._split_blueprint_path
         self.make_response = response_py.make_response
+        self.plain_parts = response_py.plain_parts
         self.request_started = signals.request_started
         self.request_finished = signals.request_finished
         self.request_tearing_down = signals.request_tearing_down
@@ -161,6 +166,7 @@ class _Stock:
 
 
 _APP_ONLY: tuple[None] = (None,)
+_MISSING: t.Any = object()
 _PRESERVE = "werkzeug.debug.preserve_context"
 
 
@@ -211,6 +217,12 @@ def _hook_names(s: _Stock, request: t.Any) -> tuple[tuple[t.Any, ...], tuple[t.A
     return ((None, *reversed(bps)), (*bps, None))
 
 
+def app_call(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+    """Serve a request: calls ``app.wsgi_app``, so middleware can wrap that
+    while keeping the app object (``Flask.__call__``)."""
+    return app.wsgi_app(environ, start_response)
+
+
 def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     """Handle one WSGI request exactly as ``Flask.wsgi_app`` would.
 
@@ -246,6 +258,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     ctx._cv_tokens = []
 
     error: BaseException | None = None
+    direct: tuple[str, str, bytes] | None = None
     try:
         try:
             # RequestContext.push: the app context, then the request context.
@@ -331,44 +344,53 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                 rv = app.handle_user_exception(e)
 
             # finalize_request: make_response, process_response, signal.
-            response = s.make_response(app, rv)
-            cur = _cv_request.get()
-            for func in cur._after_request_functions:
-                response = app.ensure_sync(func)(response)
-            after = app.after_request_funcs
-            if after:
-                for name in _hook_names(s, cur.request)[1]:
-                    if name in after:
-                        for func in reversed(after[name]):
-                            response = _sync(app, func)(response)
-            interface = app.session_interface
-            sess = cur._session_obj
-            if sess is None:
-                # The lazy default session: saved only if touched or a
-                # cookie came in (see Flask.process_response).
-                creq = cur.request
-                cookie = creq.environ.get("HTTP_COOKIE")
-                pushed = cur.__dict__.get("_pushed_cookie", cookie)
-                if not (
-                    pushed is None
-                    or (
-                        cookie == pushed
-                        and interface.get_cookie_name(app) not in creq.cookies
+            if type(rv) is str or type(rv) is bytes:
+                # PERF: when nothing would see the response object, what it
+                # would send is sent without building it (bench: str hello,
+                # path parameter, bench/server.py).
+                direct = _direct(s, app, rv)
+            if direct is None:
+                response = s.make_response(app, rv)
+                cur = _cv_request.get()
+                for func in cur._after_request_functions:
+                    response = app.ensure_sync(func)(response)
+                after = app.after_request_funcs
+                if after:
+                    for name in _hook_names(s, cur.request)[1]:
+                        if name in after:
+                            for func in reversed(after[name]):
+                                response = _sync(app, func)(response)
+                interface = app.session_interface
+                sess = cur._session_obj
+                if sess is None:
+                    # The lazy default session: saved only if touched or a
+                    # cookie came in (see Flask.process_response).
+                    creq = cur.request
+                    cookie = creq.environ.get("HTTP_COOKIE")
+                    pushed = cur.__dict__.get("_pushed_cookie", cookie)
+                    if not (
+                        pushed is None
+                        or (
+                            cookie == pushed
+                            and interface.get_cookie_name(app) not in creq.cookies
+                        )
+                    ):
+                        sess = cur._open_session()
+                if sess is not None and not interface.is_null_session(sess):
+                    interface.save_session(app, sess, response)
+                if s.request_finished.receivers:
+                    s.request_finished.send(
+                        app, _async_wrapper=app.ensure_sync, response=response
                     )
-                ):
-                    sess = cur._open_session()
-            if sess is not None and not interface.is_null_session(sess):
-                interface.save_session(app, sess, response)
-            if s.request_finished.receivers:
-                s.request_finished.send(
-                    app, _async_wrapper=app.ensure_sync, response=response
-                )
         except Exception as e:
             error = e
+            direct = None
             response = app.handle_exception(e)
         except:  # noqa: E722
             error = sys.exc_info()[1]
             raise
+        if direct is not None:
+            return _send_direct(direct, environ, start_response)
         return _respond(s, response, environ, start_response)
     finally:
         if _PRESERVE in environ:
@@ -377,6 +399,40 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
         if error is not None and app.should_ignore_error(error):
             error = None
         _pop(s, ctx, app, error)
+
+
+def _direct(s: _Stock, app: t.Any, rv: str | bytes) -> tuple[str, str, bytes] | None:
+    """What the response for the view's ``rv`` would send, as
+    ``(status line, Content-Type, data)``, when no hook, session or signal
+    would see the response object and its class sends text exactly as
+    werkzeug does; otherwise ``None``."""
+    cur = _cv_request.get()
+    if cur._after_request_functions or app.after_request_funcs or s.request_finished.receivers:
+        return None
+    if cur._session_obj is not None:
+        return None
+    pushed = cur.__dict__.get("_pushed_cookie", _MISSING)
+    if pushed is _MISSING:
+        pushed = cur.request.environ.get("HTTP_COOKIE")
+    if pushed is not None:
+        return None  # process_response may have a session to save
+    cls = app.response_class
+    if type(cls) is not type or cls.__call__ is not s.response_call or not s.plain_pipeline(cls):
+        return None
+    return s.plain_parts(cls, rv)  # type: ignore[no-any-return]
+
+
+def _send_direct(
+    direct: tuple[str, str, bytes], environ: t.Any, start_response: t.Any
+) -> list[bytes]:
+    """Send what ``_direct`` found, as the response's WSGI call would."""
+    status, content_type, data = direct
+    start_response(
+        status, [("Content-Type", content_type), ("Content-Length", str(len(data)))]
+    )
+    if environ.get("REQUEST_METHOD") == "HEAD":
+        return []
+    return [data]
 
 
 def _preprocess(s: _Stock, app: t.Any) -> t.Any:

@@ -208,6 +208,12 @@ cdef object _plain_defaults(object cls):
     return found
 
 
+cdef inline bint _bodied(object code) except -1:
+    """Whether werkzeug sends a body and its Content-Length for ``code``
+    (not for 1xx, 204 and 304)."""
+    return code >= 200 and code != 204 and code != 304
+
+
 cdef object _assemble(
     object cls, object data, object content_type, object status, object code,
     list extra,
@@ -224,7 +230,7 @@ cdef object _assemble(
     rv._on_close = []
     body = [data]
     rv.response = body
-    if extra is None:
+    if extra is None and _bodied(code):
         # Lets Response.__call__ recognise this exact header list and body.
         rv._ff_plain = (items[0], items[1], code, body)
     return rv
@@ -243,6 +249,16 @@ cdef object _plain(object cls, object body):
     else:
         data = body
     return _assemble(cls, data, d[0], d[1], d[2], None)
+
+
+def plain_parts(cls, body):
+    """``(status line, Content-Type, data)`` of ``cls(body)`` for a ``str``
+    or ``bytes`` body, or ``None``; see ``response_py.plain_parts``."""
+    defaults = _plain_defaults(cls)
+    if defaults is None or not _bodied((<tuple>defaults)[2]) or not _stock_status(cls):
+        return None
+    data = PyUnicode_AsUTF8String(body) if type(body) is str else body
+    return ((<tuple>defaults)[1], (<tuple>defaults)[0], data)
 
 
 cdef bint _stock_status(object cls) except -1:

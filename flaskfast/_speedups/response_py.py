@@ -163,6 +163,12 @@ def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
     return found
 
 
+def _bodied(code: int) -> bool:
+    """Whether werkzeug sends a body and its Content-Length for ``code``
+    (not for 1xx, 204 and 304)."""
+    return code >= 200 and code != 204 and code != 304
+
+
 def _assemble(
     cls: type, data: bytes | bytearray, content_type: str, status: str, code: int,
     extra: list[tuple[str, str]] | None = None,
@@ -185,7 +191,7 @@ def _assemble(
     rv.direct_passthrough = False
     rv._on_close = []
     body = rv.response = [data]
-    if extra is None:
+    if extra is None and _bodied(code):
         # Lets Response.__call__ recognise this exact header list and body,
         # untouched since, and hand them to start_response as they are.
         rv._ff_plain = (items[0], items[1], code, body)
@@ -201,6 +207,19 @@ def plain_response(cls: type, body: str | bytes | bytearray) -> t.Any:
     # werkzeug's set_data encodes text and keeps any bytes-like object as is.
     data = body.encode() if isinstance(body, str) else body
     return _assemble(cls, data, defaults[0], defaults[1], defaults[2])
+
+
+def plain_parts(cls: type, body: str | bytes) -> tuple[str, str, bytes] | None:
+    """``(status line, Content-Type, data)`` of ``cls(body)`` for a ``str`` or
+    ``bytes`` body, when ``cls`` builds it exactly as werkzeug does and sends
+    the body with its Content-Length (the status is not 1xx, 204 or 304);
+    otherwise ``None``.  The caller sends these without building the object.
+    """
+    defaults = _plain_defaults(cls)
+    if defaults is None or not _bodied(defaults[2]) or not _stock_status(cls):
+        return None
+    data = body.encode() if type(body) is str else body
+    return defaults[1], defaults[0], data  # type: ignore[return-value]
 
 
 def _stock_status(cls: type) -> bool:

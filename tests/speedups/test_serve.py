@@ -55,16 +55,22 @@ class Spy:
     def __init__(self, kernel: types.ModuleType) -> None:
         self.kernel = kernel
         self.calls = 0
+        self.original = kernel.serve
 
     def serve(self, app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
         self.calls += 1
-        return self.kernel.serve(app, environ, start_response)
+        return self.original(app, environ, start_response)
 
 
 @pytest.fixture(params=_twins(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def spy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
-    found = Spy(request.param)
+    kernel = request.param
+    found = Spy(kernel)
+    # wsgi_app reaches serve through flaskfast.app; Flask.__call__ (the
+    # kernel's app_call) may go to its own module's serve directly.
     monkeypatch.setattr(app_module, "_context_kernel", found)
+    monkeypatch.setattr(kernel, "serve", found.serve)
+    monkeypatch.setattr(flaskfast.Flask, "__call__", kernel.app_call)
     return found
 
 
