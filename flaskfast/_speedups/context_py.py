@@ -419,7 +419,7 @@ def _direct(s: _Stock, app: t.Any, rv: str | bytes) -> tuple[str, str, bytes] | 
     cls = app.response_class
     if type(cls) is not type or cls.__call__ is not s.response_call or not s.plain_pipeline(cls):
         return None
-    return s.plain_parts(cls, rv)  # type: ignore[no-any-return]
+    return s.plain_parts(cls, rv)
 
 
 def _send_direct(
