@@ -161,9 +161,32 @@ class _Pushable:
         self.pop(exc_value)
 
 
+class _LazyGlobals:
+    """``AppContext.g``: the app's ``app_ctx_globals_class()``, made when the
+    context's ``g`` is first used and kept in the context from then on."""
+
+    # PERF: most requests never touch g; making it on first use saves an
+    # object per request (bench: every scenario, bench/server.py).  A
+    # non-data descriptor, so a stored or assigned g is found without it.
+
+    @t.overload
+    def __get__(self, ctx: None, owner: type | None = None) -> _LazyGlobals: ...
+    @t.overload
+    def __get__(self, ctx: AppContext, owner: type | None = None) -> _AppCtxGlobals: ...
+    def __get__(
+        self, ctx: AppContext | None, owner: type | None = None
+    ) -> _AppCtxGlobals | _LazyGlobals:
+        if ctx is None:
+            return self
+        # setdefault: two threads sharing the context still share one g.
+        return ctx.__dict__.setdefault("g", ctx.app.app_ctx_globals_class())  # type: ignore[no-any-return]
+
+
 class AppContext(_Pushable):
     """Binds an application to the current thread or task; ``current_app``
     and ``g`` refer to it while it is pushed."""
+
+    g: _AppCtxGlobals = _LazyGlobals()  # type: ignore[assignment]
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -180,7 +203,6 @@ class AppContext(_Pushable):
             )
         else:
             self.url_adapter = app.create_url_adapter(None)
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._cv_tokens: list[contextvars.Token[AppContext]] = []
 
     @property

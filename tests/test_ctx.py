@@ -883,3 +883,39 @@ def test_session_and_request_in_stream_with_context_like_flask() -> None:
         outcomes.append((status, _normalise(headers), body))
     assert outcomes[1] == outcomes[0]
     assert outcomes[0][2] == b"/stream n=1"
+
+
+def test_g_is_made_on_first_use_and_kept(app: Flask) -> None:
+    made: list[object] = []
+
+    class Counting(_AppCtxGlobals):
+        def __init__(self) -> None:
+            made.append(self)
+
+    app.app_ctx_globals_class = Counting
+    with app.app_context() as ctx:
+        assert made == []
+        first = ctx.g
+        assert ctx.g is first and flaskfast.g._get_current_object() is first
+        assert made == [first]
+    with app.app_context() as ctx:
+        replacement = Counting()
+        ctx.g = replacement
+        assert flaskfast.g._get_current_object() is replacement
+    assert len(made) == 2
+
+
+def test_g_set_in_a_view_is_seen_by_teardown(app: Flask) -> None:
+    seen: list[object] = []
+
+    @app.route("/")
+    def index() -> str:
+        flaskfast.g.user = "ann"
+        return "ok"
+
+    @app.teardown_appcontext
+    def teardown(exc: BaseException | None) -> None:
+        seen.append(flaskfast.g.get("user"))
+
+    assert app.test_client().get("/").data == b"ok"
+    assert seen == ["ann"]

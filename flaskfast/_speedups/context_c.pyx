@@ -192,6 +192,7 @@ def request_pop(ctx, exc):
 # because flaskfast.ctx imports this module.
 
 from cpython.dict cimport PyDict_GetItemWithError
+from cpython.unicode cimport PyUnicode_AsUTF8String
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_GET_ITEM
 from cpython.tuple cimport PyTuple_New
@@ -237,7 +238,8 @@ cdef object _appcontext_tearing_down = None
 cdef object _wz_close = None
 cdef object _object_new = object.__new__
 cdef object _HTTPException = None
-cdef object _plain_parts = None
+cdef object _plain_head = None
+cdef object _Config = None
 cdef object _serve_state = None
 cdef object _stock_wsgi_app = None
 cdef object _MISSING = object()
@@ -252,11 +254,12 @@ cdef void _load_stock() except *:
     global _cookie_interface, _split_blueprint_path, _make_response
     global _wsgi_header_list, _check_status, _started, _finished, _request_tearing_down
     global _appcontext_tearing_down, _wz_close, _HTTPException
-    global _plain_parts, _serve_state, _stock_wsgi_app
+    global _plain_head, _serve_state, _Config, _stock_wsgi_app
     from werkzeug.exceptions import HTTPException
     from werkzeug.wrappers import Request as WerkzeugRequest
 
     from .. import app as app_module
+    from .. import config as config_module
     from .. import ctx as ctx_module
     from .. import helpers
     from .. import sessions
@@ -288,7 +291,8 @@ cdef void _load_stock() except *:
     _appcontext_tearing_down = signals.appcontext_tearing_down
     _wz_close = WerkzeugRequest.close
     _HTTPException = HTTPException
-    _plain_parts = response_c.plain_parts
+    _plain_head = response_c.plain_head
+    _Config = config_module.Config
     _serve_state = app_module._serve_state
     _stock_wsgi_app = app_module._STOCK_WSGI_APP
     _stock_loaded = True
@@ -403,10 +407,26 @@ cdef bint _plain_environ(object environ) except -1:
     )
 
 
+cdef inline object _config_get(object config, str key):
+    """``config[key]``."""
+    cdef PyObject* found
+    if type(config) is _Config:
+        # PERF: the stock Config is a dict that adds no lookup behaviour
+        # (bench: every scenario).
+        found = PyDict_GetItemWithError(config, key)
+        if found is NULL:
+            raise KeyError(key)
+        return <object>found
+    return config[key]
+
+
 cdef object _route(object app, object ctx, object request, object renv):
-    """RequestContext.push's routing: the compiled router, else werkzeug."""
+    """RequestContext.push's routing: the compiled router, else werkzeug.
+    Returns the router's ``(rule, view_args)``, or ``None`` when it did not
+    decide (werkzeug matched, or the match failed)."""
     cdef bint matched = False
-    if not app.subdomain_matching and app.config["TRUSTED_HOSTS"] is None:
+    found = None
+    if not app.subdomain_matching and _config_get(app.config, "TRUSTED_HOSTS") is None:
         path = _env_get(renv, "PATH_INFO", None)
         if path and "HTTP_UPGRADE" not in renv:
             matched = True
@@ -440,9 +460,10 @@ cdef object _route(object app, object ctx, object request, object renv):
                         matched = False
                     else:
                         request.url_rule, request.view_args = result
+                        found = result
     if not matched and ctx.url_adapter is not None:
         ctx.match_request()
-    return None
+    return found
 
 
 cdef object _preprocess(object app):
@@ -479,6 +500,16 @@ cdef object _dispatch(object app):
     view_args = req.view_args
     view = _sync(app, app.view_functions[rule.endpoint])
     return view(**view_args)
+
+
+cdef object _dispatch_match(object app, object request, tuple match):
+    """``Flask.dispatch_request`` right after the router matched ``request``
+    to ``match`` and nothing else ran."""
+    rule = match[0]
+    if getattr(rule, "provide_automatic_options", False) and request.method == "OPTIONS":
+        return app.make_default_options_response()
+    view = _sync(app, app.view_functions[rule.endpoint])
+    return view(**match[1])
 
 
 cdef object _process_response(object app, object response):
@@ -524,14 +555,54 @@ cdef object _direct(object app, object rv):
         pushed = _env_get(cur.request.environ, "HTTP_COOKIE", None)
     if pushed is not None:
         return None
-    cls = app.response_class
-    if (
-        type(cls) is not type
-        or getattr(cls, "__call__") is not _response_call
-        or not _plain_pipeline(cls)
-    ):
+    head = _direct_head(app.response_class)
+    if head is None:
         return None
-    return _plain_parts(cls, rv)
+    if type(rv) is str:
+        data = PyUnicode_AsUTF8String(rv)
+    else:
+        data = rv
+    return ((<tuple>head)[0], (<tuple>head)[1], data)
+
+
+cdef extern from *:
+    """
+    /* The type's method-cache version tag, or 0 when it has none. CPython
+       gives a type a new tag whenever it or one of its bases changes. */
+    static CYTHON_INLINE unsigned int ff_type_tag(PyObject *tp) {
+        if (!PyType_HasFeature((PyTypeObject *)tp, Py_TPFLAGS_VALID_VERSION_TAG))
+            return 0;
+        return ((PyTypeObject *)tp)->tp_version_tag;
+    }
+    """
+    unsigned int ff_type_tag(object tp)
+
+
+# PERF: (class, version tag, head) of the last response class judged by
+# _direct_head; a class keeps its tag until it or a base class changes
+# (bench: str hello, path parameter, bench/server.py).
+cdef tuple _head_cache = (None, 0, None)
+
+
+cdef object _direct_head(object cls):
+    """``(status line, Content-Type)`` to send a text body as ``cls`` would,
+    or ``None``: ``context_py._direct``'s checks of the response class."""
+    global _head_cache
+    if type(cls) is not type:
+        return None
+    cdef unsigned int tag = ff_type_tag(cls)
+    cdef tuple cache = _head_cache
+    if tag != 0 and cache[0] is cls and <unsigned int>cache[1] == tag:
+        return cache[2]
+    if getattr(cls, "__call__") is not _response_call or not _plain_pipeline(cls):
+        head = None
+    else:
+        head = _plain_head(cls)
+    # Remembered only when the class had a tag before and still has it
+    # (the lookups above give it one, so the next request caches).
+    if tag != 0 and ff_type_tag(cls) == tag:
+        _head_cache = (cls, tag, head)
+    return head
 
 
 cdef object _send_direct(tuple direct, object environ, object start_response):
@@ -617,8 +688,10 @@ cdef object _pop_app(object app_ctx, object exc):
     app = app_ctx.app
     try:
         if len(tokens) == 1:
-            for func in reversed(app.teardown_appcontext_funcs):
-                _sync(app, func)(exc)
+            funcs = app.teardown_appcontext_funcs
+            if funcs:
+                for func in reversed(funcs):
+                    _sync(app, func)(exc)
             if _appcontext_tearing_down.receivers:
                 _appcontext_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
     finally:
@@ -733,11 +806,11 @@ def serve(app, environ, start_response):
                 app_ctx.app = app
                 config = app.config
                 app_ctx._adapter_config = (
-                    config["SERVER_NAME"],
-                    config["APPLICATION_ROOT"],
-                    config["PREFERRED_URL_SCHEME"],
+                    _config_get(config, "SERVER_NAME"),
+                    _config_get(config, "APPLICATION_ROOT"),
+                    _config_get(config, "PREFERRED_URL_SCHEME"),
                 )
-                app_ctx.g = app.app_ctx_globals_class()
+                # g: made on first use (flaskfast.ctx._LazyGlobals).
                 app_ctx._cv_tokens = []
                 app_push(app_ctx)
             else:
@@ -748,16 +821,27 @@ def serve(app, environ, start_response):
                 ctx._pushed_cookie = _env_get(renv, "HTTP_COOKIE", None)
             else:
                 ctx._open_session()
-            _route(app, ctx, request, renv)
+            match = _route(app, ctx, request, renv)
 
             # full_dispatch_request
             app._got_first_request = True
             try:
-                if _started.receivers:
+                started = _started.receivers
+                if started:
                     _started.send(app, _async_wrapper=app.ensure_sync)
-                rv = _preprocess(app)
-                if rv is None:
-                    rv = _dispatch(app)
+                if (
+                    match is not None
+                    and not started
+                    and not app.url_value_preprocessors
+                    and not app.before_request_funcs
+                ):
+                    # PERF: nothing ran since routing, so the router's answer
+                    # is still the request's (bench: every scenario).
+                    rv = _dispatch_match(app, request, <tuple>match)
+                else:
+                    rv = _preprocess(app)
+                    if rv is None:
+                        rv = _dispatch(app)
             except Exception as e:
                 rv = app.handle_user_exception(e)
 

@@ -158,7 +158,7 @@ class _Stock:
         self.cookie_interface = sessions.SecureCookieSessionInterface
         self.split_blueprint_path = helpers._split_blueprint_path
         self.make_response = response_py.make_response
-        self.plain_parts = response_py.plain_parts
+        self.plain_head = response_py.plain_head
         self.request_started = signals.request_started
         self.request_finished = signals.request_finished
         self.request_tearing_down = signals.request_tearing_down
@@ -272,7 +272,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                     config["APPLICATION_ROOT"],
                     config["PREFERRED_URL_SCHEME"],
                 )
-                app_ctx.g = app.app_ctx_globals_class()
+                # g: made on first use (flaskfast.ctx._LazyGlobals).
                 app_ctx._cv_tokens = []
                 app_push(app_ctx)
             else:
@@ -419,7 +419,11 @@ def _direct(s: _Stock, app: t.Any, rv: str | bytes) -> tuple[str, str, bytes] | 
     cls = app.response_class
     if type(cls) is not type or cls.__call__ is not s.response_call or not s.plain_pipeline(cls):
         return None
-    return s.plain_parts(cls, rv)
+    head = s.plain_head(cls)
+    if head is None:
+        return None
+    # werkzeug's set_data encodes text as UTF-8 and keeps bytes as they are.
+    return head[0], head[1], rv.encode() if isinstance(rv, str) else rv
 
 
 def _send_direct(

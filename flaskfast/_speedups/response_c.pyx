@@ -251,14 +251,13 @@ cdef object _plain(object cls, object body):
     return _assemble(cls, data, d[0], d[1], d[2], None)
 
 
-def plain_parts(cls, body):
-    """``(status line, Content-Type, data)`` of ``cls(body)`` for a ``str``
-    or ``bytes`` body, or ``None``; see ``response_py.plain_parts``."""
+def plain_head(cls):
+    """``(status line, Content-Type)`` that ``cls(body)`` sends for a text
+    body, or ``None``; see ``response_py.plain_head``."""
     defaults = _plain_defaults(cls)
     if defaults is None or not _bodied((<tuple>defaults)[2]) or not _stock_status(cls):
         return None
-    data = PyUnicode_AsUTF8String(body) if type(body) is str else body
-    return ((<tuple>defaults)[1], (<tuple>defaults)[0], data)
+    return ((<tuple>defaults)[1], (<tuple>defaults)[0])
 
 
 cdef bint _stock_status(object cls) except -1:

@@ -209,17 +209,17 @@ def plain_response(cls: type, body: str | bytes | bytearray) -> t.Any:
     return _assemble(cls, data, defaults[0], defaults[1], defaults[2])
 
 
-def plain_parts(cls: type, body: str | bytes) -> tuple[str, str, bytes] | None:
-    """``(status line, Content-Type, data)`` of ``cls(body)`` for a ``str`` or
-    ``bytes`` body, when ``cls`` builds it exactly as werkzeug does and sends
-    the body with its Content-Length (the status is not 1xx, 204 or 304);
-    otherwise ``None``.  The caller sends these without building the object.
-    """
+def plain_head(cls: type) -> tuple[str, str] | None:
+    """``(status line, Content-Type)`` that ``cls(body)`` sends for a ``str``
+    or ``bytes`` body, when ``cls`` builds it exactly as werkzeug does and
+    sends the body (UTF-8 encoded if text) with its Content-Length, that is
+    the status is not 1xx, 204 or 304; otherwise ``None``.  The caller may
+    then send the body without building the object.  Read from the class
+    every time."""
     defaults = _plain_defaults(cls)
     if defaults is None or not _bodied(defaults[2]) or not _stock_status(cls):
         return None
-    data = body.encode() if type(body) is str else body
-    return defaults[1], defaults[0], data  # type: ignore[return-value]
+    return defaults[1], defaults[0]
 
 
 def _stock_status(cls: type) -> bool:

@@ -423,3 +423,32 @@ def test_non_dict_environ(counter: Counter) -> None:
     assert results[0][2] == b"user 9 GET"
 
 
+
+
+def test_changes_to_the_response_class_count_at_once(counter: Counter) -> None:
+    class Changing(flaskfast.Response):
+        pass
+
+    app = make_app([], fused=True, response_class=Changing)
+    first = call(app, environ_for("GET", "/"))
+    assert first[1][0][1][0] == ("Content-Type", "text/html; charset=utf-8")
+    assert call(app, environ_for("GET", "/")) == first
+    Changing.default_mimetype = "text/csv"
+    assert call(app, environ_for("GET", "/"))[1][0][1][0] == (
+        "Content-Type",
+        "text/csv; charset=utf-8",
+    )
+    # A change to a base class counts too.
+    try:
+        flaskfast.Response.default_status = 201
+        assert call(app, environ_for("GET", "/"))[1][0][0] == "201 CREATED"
+    finally:
+        del flaskfast.Response.default_status
+    assert call(app, environ_for("GET", "/"))[1][0][0] == "200 OK"
+
+    def own_call(self: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+        start_response("299 PATCHED", [])
+        return [b"patched"]
+
+    Changing.__call__ = own_call  # type: ignore[method-assign]
+    assert call(app, environ_for("GET", "/")) == ("ok", [("299 PATCHED", [])], b"patched")
