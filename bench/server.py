@@ -2,9 +2,13 @@
 
 Usage::
 
-    python bench/server.py                    # 3 alternating rounds of 5 s each
+    python bench/server.py                    # 5 alternating rounds of 4 s each
     python bench/server.py --duration 2 --rounds 1 --frameworks flaskfast,flask
     python bench/server.py --app full         # the whole bench app, not one route
+
+``ceiling`` is a constant WSGI callable (no routing, no request object): its
+rate is what Granian and wrk allow on this machine, so ceiling/Flask bounds
+any framework's ratio over Flask here.
 
 For each framework this starts Granian (WSGI interface, one worker process,
 one blocking thread) on 127.0.0.1 serving the path-parameter app
@@ -52,7 +56,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 ENV_VAR = "FLASKFAST_BENCH_SERVER"  # "<framework>:<minimal|full>"
-FRAMEWORKS = ("flaskfast", "flask", "falcon")
+FRAMEWORKS = ("flaskfast", "flask", "falcon", "ceiling")
 TARGETS = {"flask": 4.5, "falcon": 1.0}  # flaskfast / other, from the issue
 PATH = "/users/42"
 EXPECTED = b"user 42"
@@ -61,8 +65,17 @@ EXPECTED = b"user 42"
 # -- the served application (runs inside the server process) ---------------
 
 
+def _ceiling_app(environ: t.Any, start_response: t.Any) -> list[bytes]:
+    """The cheapest WSGI app that gives the expected answer: no routing, no
+    request object.  What the server and wrk cost on their own."""
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "7")])
+    return [EXPECTED]
+
+
 def build_minimal(framework: str) -> t.Any:
     """An app with the single path-parameter route of the bench app."""
+    if framework == "ceiling":
+        return _ceiling_app
     if framework == "falcon":
         import falcon
 
@@ -90,7 +103,7 @@ def create_app() -> t.Any:
     """Granian factory: the app named by ``$FLASKFAST_BENCH_SERVER``."""
     spec = os.environ.get(ENV_VAR, "")
     framework, _, kind = spec.partition(":")
-    if kind == "full":
+    if kind == "full" and framework != "ceiling":
         sys.path.insert(0, str(BENCH))
         import apps
 
@@ -328,14 +341,20 @@ def print_report(results: dict[str, dict[str, t.Any]], options: argparse.Namespa
         )
     print("-" * len(header))
     ours = results.get("flaskfast")
-    if ours is None:
-        return
-    for other, target in TARGETS.items():
-        if other not in results:
-            continue
-        value = ours["rps"] / results[other]["rps"]
-        verdict = "met" if value >= target else "NOT met"
-        print(f"flaskfast/{other:<8}{value:>7.2f}x   (target >= {target:g}x: {verdict})")
+    if ours is not None:
+        for other, target in TARGETS.items():
+            if other not in results:
+                continue
+            value = ours["rps"] / results[other]["rps"]
+            verdict = "met" if value >= target else "NOT met"
+            print(f"flaskfast/{other:<8}{value:>7.2f}x   (target >= {target:g}x: {verdict})")
+    ceiling = results.get("ceiling")
+    if ceiling is not None and "flask" in results:
+        value = ceiling["rps"] / results["flask"]["rps"]
+        print(
+            f"ceiling/flask   {value:>7.2f}x   (a constant WSGI app: the most any framework"
+            " could reach over Flask with this server, wrk and machine)"
+        )
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
@@ -347,12 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--frameworks", default=",".join(FRAMEWORKS), help="comma-separated subset"
     )
-    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk load")
+    parser.add_argument("--duration", type=int, default=4, help="seconds of wrk load")
     parser.add_argument(
         "--warmup", type=int, default=1, help="seconds of unmeasured load (0: none)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="measured runs per framework, alternating"
+        "--rounds", type=int, default=5, help="measured runs per framework, alternating"
     )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")

@@ -452,3 +452,17 @@ def test_changes_to_the_response_class_count_at_once(counter: Counter) -> None:
 
     Changing.__call__ = own_call  # type: ignore[method-assign]
     assert call(app, environ_for("GET", "/")) == ("ok", [("299 PATCHED", [])], b"patched")
+
+
+@pytest.mark.parametrize("size", [0, 1, 2047, 2048, 70000])
+def test_content_length_of_any_size(counter: Counter, size: int) -> None:
+    def setup(app: flaskfast.Flask, log: list[t.Any]) -> None:
+        app.add_url_rule("/sized", "sized", lambda: "x" * size)
+
+    results = both([("GET", "/sized", {}), ("HEAD", "/sized", {})], counter, setup=setup)
+    assert results[0][1][0][1] == [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", str(size)),
+    ]
+    assert results[0][2] == b"x" * size
+    assert results[1][2] == b""
