@@ -29,7 +29,6 @@ from itertools import chain
 from types import TracebackType
 from urllib.parse import quote as _url_quote
 
-import click
 from werkzeug.datastructures import Headers
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import BadRequest
@@ -44,7 +43,6 @@ from werkzeug.routing import Rule
 from werkzeug.serving import is_running_from_reloader
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import cli
 from . import typing as ft
 from ._speedups import context as _context_kernel
 from ._speedups import response as _response_kernel
@@ -316,6 +314,12 @@ class Flask(App):
         """Serve the application with werkzeug's development server.  Not
         for production.  Extra ``options`` go to
         :func:`werkzeug.serving.run_simple`."""
+        # PERF: the CLI (and click) is imported when used, not with flaskfast
+        # (bench/import_time.py).
+        import click
+
+        from . import cli
+
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             if not is_running_from_reloader():
                 click.secho(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import typing as t
 
-from .cli import AppGroup as AppGroup
 from .globals import current_app as current_app
 from .helpers import _configured_send_file_max_age
 from .helpers import send_from_directory as send_from_directory
@@ -15,7 +14,18 @@ from .sansio.blueprints import BlueprintSetupState as BlueprintSetupState
 from .sansio.scaffold import _sentinel as _sentinel
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from .cli import AppGroup as AppGroup
     from .wrappers import Response
+
+
+def __getattr__(name: str) -> t.Any:
+    # PERF: ``AppGroup`` (and with it click) is imported when asked for, not
+    # with flaskfast (bench/import_time.py).
+    if name == "AppGroup":
+        from .cli import AppGroup
+
+        return AppGroup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Blueprint(SansioBlueprint):

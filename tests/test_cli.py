@@ -495,3 +495,40 @@ def test_python_m_flaskfast_help(project: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout == "hi cli from withroutes debug=False\n"
+
+
+def test_importing_flaskfast_does_not_import_click() -> None:
+    code = "import sys, flaskfast; app = flaskfast.Flask('x'); print('click' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+def test_cli_groups_are_named_when_made_lazily() -> None:
+    from flaskfast import Blueprint
+    from flaskfast.blueprints import AppGroup as ReExported
+
+    app = Flask("lazy_cli_app")
+    bp = Blueprint("lazy_bp", __name__)
+    assert "cli" not in vars(app) and "cli" not in vars(bp)
+    assert ReExported is AppGroup
+    assert isinstance(app.cli, AppGroup) and app.cli.name == "lazy_cli_app"
+    assert app.cli is app.cli
+    assert bp.cli.name == "lazy_bp"
+
+    @bp.cli.command("hello")
+    def hello() -> None:
+        print("hi")
+
+    app.register_blueprint(bp)
+    assert "lazy_bp" in app.cli.commands
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["lazy_bp", "hello"]).output == "hi\n"
+
+
+def test_a_cli_group_assigned_before_use_is_kept() -> None:
+    app = Flask("assigned")
+    group = AppGroup("mine")
+    app.cli = group
+    assert app.cli is group and app.cli.name == "mine"

@@ -36,6 +36,7 @@ from ..routing import Map
 from ..templating import DispatchingJinjaLoader
 from ..templating import Environment
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _name_cli
 from .scaffold import find_package
 from .scaffold import Scaffold
 from .scaffold import setupmethod
@@ -129,7 +130,7 @@ class App(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        self.cli.name = self.name
+        _name_cli(self, self.name)
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:

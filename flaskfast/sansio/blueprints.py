@@ -10,6 +10,7 @@ from functools import update_wrapper
 
 from .. import typing as ft
 from .scaffold import _endpoint_from_view_func as _endpoint_from_view_func
+from .scaffold import _name_cli
 from .scaffold import _sentinel as _sentinel
 from .scaffold import Scaffold as Scaffold
 from .scaffold import setupmethod as setupmethod
@@ -147,7 +148,7 @@ class Blueprint(Scaffold):
         self.url_values_defaults = {} if url_defaults is None else url_defaults
         self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
-        self.cli.name = self.name
+        _name_cli(self, self.name)
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_registered_once:

@@ -22,7 +22,6 @@ from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.utils import cached_property as cached_property
 
 from .. import typing as ft
-from ..cli import AppGroup
 from ..helpers import get_root_path as get_root_path
 from ..templating import _default_template_ctx_processor
 
@@ -31,6 +30,39 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 # Marks "argument not given" where ``None`` is a meaningful value.
 _sentinel = object()
+
+
+def _name_cli(scaffold: Scaffold, name: str) -> None:
+    """Name ``scaffold.cli`` ``name``, now if the group exists, else when it
+    is made."""
+    if "cli" in scaffold.__dict__:
+        scaffold.cli.name = name
+    else:
+        scaffold.__dict__["_ff_cli_name"] = name
+
+
+class _LazyCliGroup:
+    """``Scaffold.cli``: the click group for the commands registered on an
+    app or blueprint, made on first use and kept on the object from then on.
+    Its name is the one recorded by ``_name_cli`` (the app's or blueprint's
+    name when it was created)."""
+
+    # PERF: creating the group needs click, which costs several milliseconds
+    # of `import flaskfast`; most processes never touch the CLI
+    # (bench/import_time.py).  A non-data descriptor, so a stored or
+    # assigned group is found without it.
+
+    def __get__(self, obj: Scaffold | None, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        from ..cli import AppGroup
+
+        group = AppGroup()
+        name = obj.__dict__.get("_ff_cli_name")
+        if name is not None:
+            group.name = name
+        # setdefault: two threads asking at once still share one group.
+        return obj.__dict__.setdefault("cli", group)
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 # Bounds are forward references so this module does not depend on the
@@ -79,7 +111,7 @@ class Scaffold:
     :param root_path: absolute directory resources are relative to.
     """
 
-    cli: Group
+    cli: Group = _LazyCliGroup()  # type: ignore[assignment]
     name: str
     _static_folder: str | None = None
     _static_url_path: str | None = None
@@ -101,8 +133,8 @@ class Scaffold:
             root_path = get_root_path(self.import_name)
         self.root_path = root_path
 
-        #: Click group for commands registered on this object.
-        self.cli = AppGroup()
+        #: Click group for commands registered on this object (``self.cli``)
+        #: is made on first use; see _LazyCliGroup.
 
         #: endpoint -> view function
         self.view_functions: dict[str, ft.RouteCallable] = {}
