@@ -11,7 +11,6 @@ Both twins of the kernel are checked (the compiled one when built).
 
 from __future__ import annotations
 
-import importlib
 import io
 import types
 import typing as t
@@ -22,10 +21,13 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
-from werkzeug.test import EnvironBuilder
 
+import _serving
 import flaskfast
-import flaskfast.app as app_module
+from _serving import Spy
+from _serving import environ_for
+from _serving import install_spy
+from _twins import implementations
 from flaskfast import Blueprint
 from flaskfast import abort
 from flaskfast import after_this_request
@@ -39,39 +41,9 @@ from flaskfast.globals import _cv_app
 from flaskfast.globals import _cv_request
 
 
-def _twins() -> list[types.ModuleType]:
-    found = [importlib.import_module("flaskfast._speedups.context_py")]
-    try:
-        found.append(importlib.import_module("flaskfast._speedups.context_c"))
-    except ImportError:
-        pass
-    return found
-
-
-class Spy:
-    """Stands in for the selected context kernel in ``flaskfast.app`` and
-    counts the fused calls."""
-
-    def __init__(self, kernel: types.ModuleType) -> None:
-        self.kernel = kernel
-        self.calls = 0
-        self.original = kernel.serve
-
-    def serve(self, app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
-        self.calls += 1
-        return self.original(app, environ, start_response)
-
-
-@pytest.fixture(params=_twins(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.fixture(params=implementations("context"), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def spy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
-    kernel = request.param
-    found = Spy(kernel)
-    # wsgi_app reaches serve through flaskfast.app; Flask.__call__ (the
-    # kernel's app_call) may go to its own module's serve directly.
-    monkeypatch.setattr(app_module, "_context_kernel", found)
-    monkeypatch.setattr(kernel, "serve", found.serve)
-    monkeypatch.setattr(flaskfast.Flask, "__call__", kernel.app_call)
-    return found
+    return install_spy(request.param, monkeypatch)
 
 
 # -- the application under test ------------------------------------------------
@@ -316,36 +288,8 @@ def connect_signals(app: flaskfast.Flask, log: list[t.Any]) -> list[t.Any]:
 
 
 def call_wsgi(app: flaskfast.Flask, environ: dict[str, t.Any]) -> tuple[t.Any, ...]:
-    """Serve ``environ`` through ``app.wsgi_app``: the exact arguments of
-    ``start_response`` and the body, or the exception raised."""
-    captured: list[t.Any] = []
-
-    def start_response(status: str, headers: list[t.Any], exc_info: t.Any = None) -> t.Any:
-        captured.append((status, list(headers)))
-        return lambda data: None
-
-    try:
-        iterable = app.wsgi_app(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            close = getattr(iterable, "close", None)
-            if close is not None:
-                close()
-    except Exception as e:
-        return ("raised", type(e), str(e), captured)
-    # Nothing may stay bound after the request.
-    assert _cv_request.get(None) is None
-    assert _cv_app.get(None) is None
-    return ("ok", captured, body)
-
-
-def environ_for(method: str, path: str, **kwargs: t.Any) -> dict[str, t.Any]:
-    builder = EnvironBuilder(path=path, method=method, **kwargs)
-    try:
-        return builder.get_environ()
-    finally:
-        builder.close()
+    """Serve ``environ`` through ``app.wsgi_app``."""
+    return _serving.call_wsgi(app.wsgi_app, environ)
 
 
 def both(

@@ -11,84 +11,29 @@ Both twins of the context kernel are checked (the compiled one when built).
 
 from __future__ import annotations
 
-import importlib
-import types
 import typing as t
 
 import pytest
-from werkzeug.test import EnvironBuilder
 
 import flaskfast
-import flaskfast.app as app_module
+from _serving import Spy
+from _serving import call_wsgi
+from _serving import environ_for
+from _serving import install_spy
+from _twins import implementations
 from flaskfast import after_this_request
 from flaskfast import request
 from flaskfast import session
 from flaskfast import signals
-from flaskfast.globals import _cv_app
-from flaskfast.globals import _cv_request
 
 
-def _twins() -> list[types.ModuleType]:
-    found = [importlib.import_module("flaskfast._speedups.context_py")]
-    try:
-        found.append(importlib.import_module("flaskfast._speedups.context_c"))
-    except ImportError:
-        pass
-    return found
+@pytest.fixture(params=implementations("context"), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def counter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
+    return install_spy(request.param, monkeypatch)
 
 
-class Counter:
-    """Counts the fused cycles of one kernel twin, however they are reached."""
-
-    def __init__(self, kernel: types.ModuleType) -> None:
-        self.kernel = kernel
-        self.original = kernel.serve
-        self.calls = 0
-
-    def serve(self, app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
-        self.calls += 1
-        return self.original(app, environ, start_response)
-
-
-@pytest.fixture(params=_twins(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def counter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Counter:
-    kernel = request.param
-    found = Counter(kernel)
-    monkeypatch.setattr(app_module, "_context_kernel", found)
-    monkeypatch.setattr(kernel, "serve", found.serve)
-    monkeypatch.setattr(flaskfast.Flask, "__call__", kernel.app_call)
-    return found
-
-
-def environ_for(method: str, path: str, **kwargs: t.Any) -> dict[str, t.Any]:
-    builder = EnvironBuilder(path=path, method=method, **kwargs)
-    try:
-        return builder.get_environ()
-    finally:
-        builder.close()
-
-
-def call(app: t.Any, environ: dict[str, t.Any]) -> tuple[t.Any, ...]:
-    """``app(environ, start_response)`` as a server calls it."""
-    captured: list[t.Any] = []
-
-    def start_response(status: str, headers: list[t.Any], exc_info: t.Any = None) -> t.Any:
-        captured.append((status, list(headers)))
-        return lambda data: None
-
-    try:
-        iterable = app(environ, start_response)
-        try:
-            body = b"".join(iterable)
-        finally:
-            close = getattr(iterable, "close", None)
-            if close is not None:
-                close()
-    except Exception as e:
-        return ("raised", type(e), str(e), captured)
-    assert _cv_request.get(None) is None
-    assert _cv_app.get(None) is None
-    return ("ok", captured, body)
+# ``target(environ, start_response)`` as a server calls it.
+call = call_wsgi
 
 
 class Text(flaskfast.Response):
@@ -183,7 +128,7 @@ def make_app(
 
 def both(
     requests: list[tuple[str, str, dict[str, t.Any]]],
-    counter: Counter,
+    counter: Spy,
     *,
     response_class: type | None = None,
     setup: t.Callable[[flaskfast.Flask, list[t.Any]], t.Any] | None = None,
@@ -221,7 +166,7 @@ PATHS = [
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST", "OPTIONS"])
-def test_text_views_send_the_same(counter: Counter, method: str) -> None:
+def test_text_views_send_the_same(counter: Spy, method: str) -> None:
     results = both([(method, path, {}) for path in PATHS], counter)
     if method == "GET":
         by_path = dict(zip(PATHS, results))
@@ -245,7 +190,7 @@ def test_text_views_send_the_same(counter: Counter, method: str) -> None:
 @pytest.mark.parametrize(
     "response_class", [Text, Created, NoContent, NotModified, Own], ids=lambda c: c.__name__
 )
-def test_response_classes(counter: Counter, response_class: type) -> None:
+def test_response_classes(counter: Spy, response_class: type) -> None:
     results = both(
         [(m, p, {}) for m in ("GET", "HEAD") for p in ("/", "/bytes", "/empty")],
         counter,
@@ -267,7 +212,7 @@ def test_response_classes(counter: Counter, response_class: type) -> None:
         assert first == ("ok", [("299 OWN", [("X-Own", "1")])], b"own")
 
 
-def test_a_cookie_or_a_session_goes_the_full_way(counter: Counter) -> None:
+def test_a_cookie_or_a_session_goes_the_full_way(counter: Spy) -> None:
     app = make_app([], fused=True)
     client = app.test_client()
     client.get("/touch-session")
@@ -284,7 +229,7 @@ def test_a_cookie_or_a_session_goes_the_full_way(counter: Counter) -> None:
     assert results[0][2] == b"seen=True"
 
 
-def test_hooks_and_signals_see_the_response(counter: Counter) -> None:
+def test_hooks_and_signals_see_the_response(counter: Spy) -> None:
     def setup(app: flaskfast.Flask, log: list[t.Any]) -> t.Any:
         @app.after_request
         def after(response: flaskfast.Response) -> flaskfast.Response:
@@ -301,7 +246,7 @@ def test_hooks_and_signals_see_the_response(counter: Counter) -> None:
     assert results[1][2] == b"user 3 GET"
 
 
-def test_finished_signal_alone(counter: Counter) -> None:
+def test_finished_signal_alone(counter: Spy) -> None:
     def setup(app: flaskfast.Flask, log: list[t.Any]) -> t.Any:
         def finished(sender: t.Any, response: t.Any, **kwargs: t.Any) -> None:
             log.append(("request_finished", response.status, response.get_data()))
@@ -315,13 +260,13 @@ def test_finished_signal_alone(counter: Counter) -> None:
 # -- Flask.__call__ ----------------------------------------------------------
 
 
-def test_call_goes_straight_to_the_fused_cycle(counter: Counter) -> None:
+def test_call_goes_straight_to_the_fused_cycle(counter: Spy) -> None:
     app = make_app([], fused=True)
     assert call(app, environ_for("GET", "/"))[2] == b"Hello"
     assert counter.calls == 1
 
 
-def test_call_honours_wsgi_middleware(counter: Counter) -> None:
+def test_call_honours_wsgi_middleware(counter: Spy) -> None:
     app = make_app([], fused=True)
     seen: list[str] = []
     inner = app.wsgi_app
@@ -341,7 +286,7 @@ def test_call_honours_wsgi_middleware(counter: Counter) -> None:
     assert seen == ["/user/2"]
 
 
-def test_call_honours_a_subclass_wsgi_app(counter: Counter) -> None:
+def test_call_honours_a_subclass_wsgi_app(counter: Spy) -> None:
     seen: list[str] = []
 
     class Wrapped(flaskfast.Flask):
@@ -366,7 +311,7 @@ def test_call_honours_a_subclass_wsgi_app(counter: Counter) -> None:
     ids=["control-host", "latin1-host", "latin1-path", "no-method"],
 )
 def test_call_checks_the_environ_like_wsgi_app(
-    counter: Counter, overrides: dict[str, t.Any]
+    counter: Spy, overrides: dict[str, t.Any]
 ) -> None:
     results = []
     for entry in ("__call__", "wsgi_app"):
@@ -386,7 +331,7 @@ def test_call_checks_the_environ_like_wsgi_app(
             assert results[0][1][0][0] == expected[value]
 
 
-def test_call_without_wsgi_input_reads_an_empty_body(counter: Counter) -> None:
+def test_call_without_wsgi_input_reads_an_empty_body(counter: Spy) -> None:
     app = make_app([], fused=True)
     environ = environ_for("GET", "/")
     del environ["wsgi.input"]
@@ -411,7 +356,7 @@ def test_call_signature_matches_flask() -> None:
     ]
 
 
-def test_non_dict_environ(counter: Counter) -> None:
+def test_non_dict_environ(counter: Spy) -> None:
     class Environ(dict):  # type: ignore[type-arg]
         pass
 
@@ -425,7 +370,7 @@ def test_non_dict_environ(counter: Counter) -> None:
 
 
 
-def test_changes_to_the_response_class_count_at_once(counter: Counter) -> None:
+def test_changes_to_the_response_class_count_at_once(counter: Spy) -> None:
     class Changing(flaskfast.Response):
         pass
 
@@ -455,7 +400,7 @@ def test_changes_to_the_response_class_count_at_once(counter: Counter) -> None:
 
 
 @pytest.mark.parametrize("size", [0, 1, 2047, 2048, 70000])
-def test_content_length_of_any_size(counter: Counter, size: int) -> None:
+def test_content_length_of_any_size(counter: Spy, size: int) -> None:
     def setup(app: flaskfast.Flask, log: list[t.Any]) -> None:
         app.add_url_rule("/sized", "sized", lambda: "x" * size)
 
