@@ -16,7 +16,8 @@ one blocking thread) on 127.0.0.1 serving the path-parameter app
 answers ``GET /users/42`` with ``user 42`` and runs a short wrk warm-up. Then
 ``wrk -t1 -c16 -dNs`` runs against each server in turn, ``--rounds`` times;
 the servers are all up meanwhile (idle ones cost nothing) so that load drift on
-a shared machine hits every framework alike, and the median round counts. All
+a shared machine hits every framework alike, each round starts with the next
+framework, and the median round counts. All
 servers are stopped at the end, also after an error or Ctrl-C. ``--app full``
 serves the complete application of ``bench/apps.py`` instead (500 more
 routes, which Falcon's router compares one by one).
@@ -290,8 +291,12 @@ def measure(frameworks: list[str], options: argparse.Namespace, wrk: str) -> dic
             if options.warmup > 0:
                 run_wrk(wrk, server.url, options.threads, options.connections, options.warmup)
             servers[framework] = server
+        order = list(servers.items())
         for round_no in range(1, options.rounds + 1):
-            for framework, server in servers.items():
+            # Each round starts with the next framework, so that no framework
+            # always runs first (or last) in a round.
+            shift = (round_no - 1) % len(order)
+            for framework, server in order[shift:] + order[:shift]:
                 result = run_wrk(
                     wrk, server.url, options.threads, options.connections, options.duration
                 )
