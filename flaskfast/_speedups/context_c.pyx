@@ -784,7 +784,7 @@ def app_call(app, environ, start_response):
     # go there directly (bench: every scenario, bench/server.py).
     attrs = app.__dict__
     state = attrs.get("_ff_serve")
-    if state is None or (<tuple>state)[0] != len(attrs):
+    if type(state) is not tuple or len(<tuple>state) != 3 or (<tuple>state)[0] != len(attrs):
         state = _serve_state(app)
     if not (<tuple>state)[2]:
         return app.wsgi_app(environ, start_response)
