@@ -1057,9 +1057,9 @@ def _fusable_class(cls: type[Flask]) -> bool:
     )
 
 
-def _serve_state(app: Flask) -> tuple[int, bool, bool]:
+def _serve_state(app: Flask) -> tuple[int, bool, bool, t.Any]:
     """Decide (and remember on ``app``) whether ``app`` takes the fused
-    request cycle, as ``(len(app.__dict__), fused, direct)``: ``fused`` for
+    request cycle, as ``(len(app.__dict__), fused, direct, None)``: ``fused`` for
     ``wsgi_app``, ``direct`` when moreover ``wsgi_app`` itself is the stock
     one, so that ``__call__`` may go straight to the fused cycle.
 
@@ -1080,5 +1080,6 @@ def _serve_state(app: Flask) -> tuple[int, bool, bool]:
     )
     direct = ok and "wsgi_app" not in attrs and type(app).wsgi_app is _STOCK_WSGI_APP
     attrs["_ff_serve"] = None  # counted in len(attrs) below
-    state = attrs["_ff_serve"] = (len(attrs), ok, direct)
+    # The fourth item is the compiled kernel's cache of the app's attributes.
+    state = attrs["_ff_serve"] = (len(attrs), ok, direct, None)
     return state

@@ -429,6 +429,169 @@ cdef bint _plain_environ(object environ) except -1:
     )
 
 
+cdef extern from *:
+    """
+    /* A dict's version tag (PEP 509): it changes whenever the dict does.
+       CPython has it before 3.12; later versions deprecate and remove it,
+       and there every plan is treated as stale. */
+    #if PY_VERSION_HEX < 0x030C0000
+    #define FF_DICT_TAGS 1
+    static CYTHON_INLINE unsigned long long ff_dict_tag(PyObject *d) {
+        return ((PyDictObject *)d)->ma_version_tag;
+    }
+    #else
+    #define FF_DICT_TAGS 0
+    static CYTHON_INLINE unsigned long long ff_dict_tag(PyObject *d) {
+        (void)d;
+        return 0;
+    }
+    #endif
+    """
+    const bint FF_DICT_TAGS
+    unsigned long long ff_dict_tag(object d)
+
+
+# The app attributes the fused cycle reads on every request.
+cdef tuple _PLAN_NAMES = (
+    "request_class", "json", "session_interface", "config", "subdomain_matching",
+    "url_map", "view_functions", "_sync_cache", "url_value_preprocessors",
+    "before_request_funcs", "after_request_funcs", "teardown_request_funcs",
+    "teardown_appcontext_funcs", "response_class", "_got_first_request",
+)
+cdef tuple _PLAN_CONFIG = ("TRUSTED_HOSTS", "SERVER_NAME", "APPLICATION_ROOT", "PREFERRED_URL_SCHEME")
+
+
+cdef class _Plan:
+    """What the fused cycle reads from one app, kept while the app's
+    ``__dict__``, its class and its stock ``Config`` are unchanged.
+
+    PERF: one version-tag comparison instead of a dozen attribute lookups
+    per request (bench: every scenario, bench/server.py).  Only used where
+    dicts carry version tags (CPython < 3.12) and only for attributes that
+    are plain values, not descriptors; anything else reads the app.
+    """
+    cdef bint ready
+    cdef object attrs  # the app's __dict__ the tags refer to
+    cdef object app_type
+    cdef unsigned long long dict_tag
+    cdef unsigned int type_tag
+    cdef object config
+    cdef unsigned long long config_tag
+    cdef object request_class, json, session_interface, subdomain_matching
+    cdef object url_map, view_functions, sync_cache, url_value_preprocessors
+    cdef object before_request_funcs, after_request_funcs, teardown_request_funcs
+    cdef object teardown_appcontext_funcs, response_class, got_first_request
+    cdef object trusted_hosts, server_name, application_root, preferred_url_scheme
+
+
+cdef _Plan _NO_PLAN = _Plan()  # never ready: every read goes to the app
+cdef object _object_getattribute = object.__getattribute__
+
+
+def plan_ready(app):
+    """Whether the fused cycle reads ``app``'s attributes from its plan (for
+    tests; the pure twin keeps none and answers ``None``)."""
+    attrs = getattr(app, "__dict__", None)
+    if type(attrs) is not dict:
+        return False
+    state = (<dict>attrs).get("_ff_serve")
+    if type(state) is not tuple or len(<tuple>state) != 4 or type((<tuple>state)[3]) is not _Plan:
+        return False
+    return _fresh(<_Plan>(<tuple>state)[3], app)
+
+
+cdef inline bint _fresh(_Plan plan, object app) except -1:
+    """Whether ``plan`` still holds what reading ``app`` would give."""
+    return (
+        plan.ready
+        and type(app) is plan.app_type
+        and ff_dict_tag(plan.attrs) == plan.dict_tag
+        and ff_type_tag(plan.app_type) == plan.type_tag
+        and ff_dict_tag(plan.config) == plan.config_tag
+    )
+
+
+cdef inline object _pv(_Plan plan, object cached, object app, str name):
+    """``getattr(app, name)``, from ``plan`` while it is fresh."""
+    if _fresh(plan, app):
+        return cached
+    return getattr(app, name)
+
+
+cdef inline object _pc(_Plan plan, object cached, object app, str key):
+    """``app.config[key]``, from ``plan`` while it is fresh."""
+    if cached is not _MISSING and _fresh(plan, app):
+        return cached
+    return _config_get(app.config, key)
+
+
+cdef bint _plain_attribute(object cls, str name) except -1:
+    """Whether ``cls`` gives ``name`` no descriptor behaviour, so the value
+    read from an instance is a stored value."""
+    found = getattr(cls, name, _MISSING)
+    return found is _MISSING or not hasattr(type(found), "__get__")
+
+
+cdef void _plan_fill(_Plan plan, object app, object attrs) except *:
+    """Read ``app`` into ``plan``; ``plan.ready`` only if nothing changed
+    meanwhile and every attribute is a plain value."""
+    plan.ready = False
+    if not FF_DICT_TAGS or type(attrs) is not dict:
+        return
+    cls = type(app)
+    # A class that looks attributes up its own way is asked every time.
+    if getattr(cls, "__getattribute__") is not _object_getattribute:
+        return
+    for name in _PLAN_NAMES:
+        if not _plain_attribute(cls, name):
+            return
+    cdef unsigned long long tag = ff_dict_tag(attrs)
+    cdef unsigned int type_tag = ff_type_tag(cls)
+    cdef unsigned long long config_tag
+    # Anything unusual (a missing attribute, say) leaves the plan unready,
+    # so that the request reads the app, and fails, where Flask would.
+    try:
+        config = app.config
+        if type(config) is not _Config:
+            return
+        config_tag = ff_dict_tag(config)
+        plan.request_class = app.request_class
+        plan.json = app.json
+        plan.session_interface = app.session_interface
+        plan.subdomain_matching = app.subdomain_matching
+        plan.url_map = app.url_map
+        plan.view_functions = app.view_functions
+        plan.sync_cache = app._sync_cache
+        plan.url_value_preprocessors = app.url_value_preprocessors
+        plan.before_request_funcs = app.before_request_funcs
+        plan.after_request_funcs = app.after_request_funcs
+        plan.teardown_request_funcs = app.teardown_request_funcs
+        plan.teardown_appcontext_funcs = app.teardown_appcontext_funcs
+        plan.response_class = app.response_class
+        plan.got_first_request = app._got_first_request
+        plan.trusted_hosts = (<dict>config).get("TRUSTED_HOSTS", _MISSING)
+        plan.server_name = (<dict>config).get("SERVER_NAME", _MISSING)
+        plan.application_root = (<dict>config).get("APPLICATION_ROOT", _MISSING)
+        plan.preferred_url_scheme = (<dict>config).get("PREFERRED_URL_SCHEME", _MISSING)
+    except Exception:
+        return
+    if (
+        type_tag == 0
+        or tag != ff_dict_tag(attrs)
+        or type_tag != ff_type_tag(cls)
+        or config_tag != ff_dict_tag(config)
+        or app.config is not config
+    ):
+        return
+    plan.attrs = attrs
+    plan.app_type = cls
+    plan.dict_tag = tag
+    plan.type_tag = type_tag
+    plan.config = config
+    plan.config_tag = config_tag
+    plan.ready = True
+
+
 cdef inline object _config_get(object config, str key):
     """``config[key]``."""
     cdef PyObject* found
@@ -442,13 +605,16 @@ cdef inline object _config_get(object config, str key):
     return config[key]
 
 
-cdef object _route(object app, object ctx, object request, object renv):
+cdef object _route(object app, object ctx, object request, object renv, _Plan plan):
     """RequestContext.push's routing: the compiled router, else werkzeug.
     Returns the router's ``(rule, view_args)``, or ``None`` when it did not
     decide (werkzeug matched, or the match failed)."""
     cdef bint matched = False
     found = None
-    if not app.subdomain_matching and _config_get(app.config, "TRUSTED_HOSTS") is None:
+    if (
+        not _pv(plan, plan.subdomain_matching, app, "subdomain_matching")
+        and _pc(plan, plan.trusted_hosts, app, "TRUSTED_HOSTS") is None
+    ):
         path = _env_get(renv, "PATH_INFO", None)
         if path and "HTTP_UPGRADE" not in renv:
             matched = True
@@ -474,7 +640,7 @@ cdef object _route(object app, object ctx, object request, object renv):
                         method = str(method).upper()
                     rdict["method"] = method
                 try:
-                    result = app.url_map.fast_match(path_info, method)
+                    result = _pv(plan, plan.url_map, app, "url_map").fast_match(path_info, method)
                 except _HTTPException as e:
                     request.routing_exception = e
                 else:
@@ -524,13 +690,21 @@ cdef object _dispatch(object app):
     return view(**view_args)
 
 
-cdef object _dispatch_match(object app, object request, tuple match):
+cdef object _dispatch_match(object app, object request, tuple match, _Plan plan):
     """``Flask.dispatch_request`` right after the router matched ``request``
     to ``match`` and nothing else ran."""
     rule = match[0]
     if getattr(rule, "provide_automatic_options", False) and request.method == "OPTIONS":
         return app.make_default_options_response()
-    view = _sync(app, app.view_functions[rule.endpoint])
+    func = _pv(plan, plan.view_functions, app, "view_functions")[rule.endpoint]
+    cache = _pv(plan, plan.sync_cache, app, "_sync_cache")
+    try:
+        view = cache[func]
+    except KeyError:
+        view = app.ensure_sync(func)
+        cache[func] = view
+    except TypeError:  # unhashable callable
+        view = app.ensure_sync(func)
     return view(**match[1])
 
 
@@ -564,11 +738,15 @@ cdef object _process_response(object app, object response):
     return response
 
 
-cdef object _direct(object app, object rv):
+cdef object _direct(object app, object rv, _Plan plan):
     """``context_py._direct``: ``(status line, Content-Type, data)`` for a
     text ``rv`` whose response object nothing would see, else ``None``."""
     cur = _current(_request_var)
-    if cur._after_request_functions or app.after_request_funcs or _finished_rx:
+    if (
+        cur._after_request_functions
+        or _pv(plan, plan.after_request_funcs, app, "after_request_funcs")
+        or _finished_rx
+    ):
         return None
     if cur._session_obj is not None:
         return None
@@ -577,7 +755,7 @@ cdef object _direct(object app, object rv):
         pushed = _env_get(cur.request.environ, "HTTP_COOKIE", None)
     if pushed is not None:
         return None
-    head = _direct_head(app.response_class)
+    head = _direct_head(_pv(plan, plan.response_class, app, "response_class"))
     if head is None:
         return None
     if type(rv) is str:
@@ -709,13 +887,16 @@ cdef object _respond(object response, object environ, object start_response):
     return response(environ, start_response)
 
 
-cdef object _pop_app(object app_ctx, object exc):
-    """``app_pop`` with the stock ``do_teardown_appcontext`` written out."""
+cdef object _pop_app(object app_ctx, object exc, _Plan plan, object owner):
+    """``app_pop`` with the stock ``do_teardown_appcontext`` written out;
+    ``plan`` is ``owner``'s."""
     tokens = app_ctx._cv_tokens
     app = app_ctx.app
+    if app is not owner:
+        plan = _NO_PLAN
     try:
         if len(tokens) == 1:
-            funcs = app.teardown_appcontext_funcs
+            funcs = _pv(plan, plan.teardown_appcontext_funcs, app, "teardown_appcontext_funcs")
             if funcs:
                 for func in reversed(funcs):
                     _sync(app, func)(exc)
@@ -733,13 +914,13 @@ cdef object _pop_app(object app_ctx, object exc):
     return None
 
 
-cdef object _pop(object ctx, object app, object exc):
+cdef object _pop(object ctx, object app, object exc, _Plan plan):
     """``ctx.pop(exc)`` for a stock request context of ``app``."""
     tokens = ctx._cv_tokens
     cdef bint outermost = len(tokens) == 1
     try:
         if outermost:
-            teardown = app.teardown_request_funcs
+            teardown = _pv(plan, plan.teardown_request_funcs, app, "teardown_request_funcs")
             if teardown:
                 current = _current_or_none(_request_var)
                 names = <tuple>_hook_names(current.request)[1] if current is not None else _APP_ONLY
@@ -766,7 +947,7 @@ cdef object _pop(object ctx, object app, object exc):
         if outermost:
             current.request.environ["werkzeug.request"] = None
         if app_ctx is not None:
-            _pop_app(app_ctx, exc)
+            _pop_app(app_ctx, exc, plan, app)
         if current is not ctx:
             raise AssertionError(
                 f"Popped the wrong request context: {current!r} is active,"
@@ -784,13 +965,15 @@ def app_call(app, environ, start_response):
     # go there directly (bench: every scenario, bench/server.py).
     attrs = app.__dict__
     state = attrs.get("_ff_serve")
-    if type(state) is not tuple or len(<tuple>state) != 3 or (<tuple>state)[0] != len(attrs):
+    if type(state) is not tuple or len(<tuple>state) != 4 or (<tuple>state)[0] != len(attrs):
         state = _serve_state(app)
     if not (<tuple>state)[2]:
         return app.wsgi_app(environ, start_response)
     if not _plain_environ(environ):
         return _stock_wsgi_app(app, environ, start_response)
-    return serve(app, environ, start_response)
+    if serve is not _SERVE:
+        return serve(app, environ, start_response)
+    return _serve(app, environ, start_response, _plan_of(app, attrs, state))
 
 
 def serve(app, environ, start_response):
@@ -798,11 +981,41 @@ def serve(app, environ, start_response):
     app that overrides none of the steps written out here (the caller checks)."""
     if not _stock_loaded:
         _load_stock()
+    cdef _Plan plan = _NO_PLAN
+    attrs = getattr(app, "__dict__", None)
+    if type(attrs) is dict:
+        plan = _plan_of(app, attrs, (<dict>attrs).get("_ff_serve"))
+    return _serve(app, environ, start_response, plan)
 
+
+# The module's own serve: app_call honours a replacement (tests, profilers).
+cdef object _SERVE = serve
+
+
+cdef _Plan _plan_of(object app, object attrs, object state):
+    """The plan kept in ``app``'s fused-path state (made or refreshed as
+    needed), or ``_NO_PLAN``."""
+    if not FF_DICT_TAGS or type(state) is not tuple or len(<tuple>state) != 4:
+        return _NO_PLAN
+    found = (<tuple>state)[3]
+    cdef _Plan plan
+    if type(found) is _Plan:
+        plan = <_Plan>found
+    else:
+        plan = _Plan()
+        # Replacing the state changes the app's dict, so fill after.
+        attrs["_ff_serve"] = ((<tuple>state)[0], (<tuple>state)[1], (<tuple>state)[2], plan)
+    if not _fresh(plan, app):
+        _plan_fill(plan, app, attrs)
+    return plan
+
+
+cdef object _serve(object app, object environ, object start_response, _Plan plan):
+    """``serve`` with ``plan`` for ``app``'s attributes."""
     # RequestContext(app, environ), built in the state its constructor leaves.
     ctx = _new(_RequestContext)
     ctx.app = app
-    request_class = app.request_class
+    request_class = _pv(plan, plan.request_class, app, "request_class")
     if (
         getattr(request_class, "__init__") is _request_init
         and getattr(request_class, "__new__") is _object_new
@@ -813,7 +1026,7 @@ def serve(app, environ, start_response):
         environ["werkzeug.request"] = request
     else:
         request = request_class(environ)
-    request.json_module = app.json
+    request.json_module = _pv(plan, plan.json, app, "json")
     ctx.request = request
     renv = request.environ
     ctx._adapter_environ = _snapshot(renv, <tuple>_adapter_keys)
@@ -831,11 +1044,10 @@ def serve(app, environ, start_response):
             if app_ctx is None or app_ctx.app is not app:
                 app_ctx = _new(_AppContext)
                 app_ctx.app = app
-                config = app.config
                 app_ctx._adapter_config = (
-                    _config_get(config, "SERVER_NAME"),
-                    _config_get(config, "APPLICATION_ROOT"),
-                    _config_get(config, "PREFERRED_URL_SCHEME"),
+                    _pc(plan, plan.server_name, app, "SERVER_NAME"),
+                    _pc(plan, plan.application_root, app, "APPLICATION_ROOT"),
+                    _pc(plan, plan.preferred_url_scheme, app, "PREFERRED_URL_SCHEME"),
                 )
                 # g: made on first use (flaskfast.ctx._LazyGlobals).
                 app_ctx._cv_tokens = []
@@ -844,14 +1056,15 @@ def serve(app, environ, start_response):
                 app_ctx = None
             tokens = ctx._cv_tokens
             tokens.append((PyContextVar_Set(_request_var, ctx), app_ctx))
-            if type(app.session_interface) is _cookie_interface:
+            if type(_pv(plan, plan.session_interface, app, "session_interface")) is _cookie_interface:
                 ctx._pushed_cookie = _env_get(renv, "HTTP_COOKIE", None)
             else:
                 ctx._open_session()
-            match = _route(app, ctx, request, renv)
+            match = _route(app, ctx, request, renv, plan)
 
             # full_dispatch_request
-            app._got_first_request = True
+            if _pv(plan, plan.got_first_request, app, "_got_first_request") is not True:
+                app._got_first_request = True
             try:
                 started = _started_rx
                 if started:
@@ -859,12 +1072,12 @@ def serve(app, environ, start_response):
                 if (
                     match is not None
                     and not started
-                    and not app.url_value_preprocessors
-                    and not app.before_request_funcs
+                    and not _pv(plan, plan.url_value_preprocessors, app, "url_value_preprocessors")
+                    and not _pv(plan, plan.before_request_funcs, app, "before_request_funcs")
                 ):
                     # PERF: nothing ran since routing, so the router's answer
                     # is still the request's (bench: every scenario).
-                    rv = _dispatch_match(app, request, <tuple>match)
+                    rv = _dispatch_match(app, request, <tuple>match, plan)
                 else:
                     rv = _preprocess(app)
                     if rv is None:
@@ -876,7 +1089,7 @@ def serve(app, environ, start_response):
             if type(rv) is str or type(rv) is bytes:
                 # PERF: a text response nothing would see is sent without
                 # building it (bench: str hello, path parameter, server).
-                direct = _direct(app, rv)
+                direct = _direct(app, rv, plan)
             if direct is None:
                 response = _process_response(app, _make_response(app, rv))
         except Exception as e:
@@ -895,4 +1108,4 @@ def serve(app, environ, start_response):
             environ[_PRESERVE](_current(_request_var))
         if error is not None and app.should_ignore_error(error):
             error = None
-        _pop(ctx, app, error)
+        _pop(ctx, app, error, plan)

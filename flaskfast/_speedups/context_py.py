@@ -223,6 +223,12 @@ def app_call(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     return app.wsgi_app(environ, start_response)
 
 
+def plan_ready(app: t.Any) -> bool | None:
+    """The compiled twin keeps what it reads from an app between requests
+    and tells whether that is current; this twin keeps nothing: ``None``."""
+    return None
+
+
 def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     """Handle one WSGI request exactly as ``Flask.wsgi_app`` would.
 
