@@ -417,7 +417,7 @@ def _direct(s: _Stock, app: t.Any, rv: str | bytes) -> tuple[str, str, bytes] | 
         return None
     if cur._session_obj is not None:
         return None
-    pushed = cur.__dict__.get("_pushed_cookie", _MISSING)
+    pushed = getattr(cur, "_pushed_cookie", _MISSING)
     if pushed is _MISSING:
         pushed = cur.request.environ.get("HTTP_COOKIE")
     if pushed is not None:
