@@ -315,6 +315,15 @@ cdef void _load_stock() except *:
     _HTTPException = HTTPException
     _plain_head = response_c.plain_head
     _Config = config_module.Config
+    global _snap_layout
+    _snap_layout = (
+        type(_adapter_keys) is tuple
+        and len(_adapter_keys) > _SNAP_METHOD
+        and _adapter_keys[_SNAP_HOST] == "HTTP_HOST"
+        and _adapter_keys[_SNAP_SCHEME] == "wsgi.url_scheme"
+        and _adapter_keys[_SNAP_PATH] == "PATH_INFO"
+        and _adapter_keys[_SNAP_METHOD] == "REQUEST_METHOD"
+    )
     _serve_state = app_module._serve_state
     _stock_wsgi_app = app_module._STOCK_WSGI_APP
     _stock_loaded = True
@@ -406,26 +415,34 @@ cdef tuple _snapshot(object environ, tuple keys):
     return out
 
 
-cdef bint _plain_environ(object environ) except -1:
+# Where _snapshot puts the keys read here (checked against ctx._ADAPTER_KEYS
+# when the stock objects are loaded; -1 there turns the shortcut off).
+cdef Py_ssize_t _SNAP_HOST = 0, _SNAP_SCHEME = 3, _SNAP_PATH = 5, _SNAP_METHOD = 7
+cdef bint _snap_layout = False
+
+
+cdef bint _plain_environ(object environ, tuple snap) except -1:
     """A sufficient condition for ``Flask.wsgi_app`` finding nothing wrong
-    with ``environ`` (anything else goes through its own check)."""
+    with the dict ``environ``, whose snapshot is ``snap`` (anything else goes
+    through its own check).  A value missing from the snapshot counts as
+    not plain."""
     cdef Py_UCS4 ch
-    if type(environ) is not dict:
+    if not _snap_layout:
         return False
-    path = (<dict>environ).get("PATH_INFO", "")
+    path = snap[_SNAP_PATH]
     if type(path) is not str or not PyUnicode_IS_ASCII(path):
         return False
-    host = (<dict>environ).get("HTTP_HOST")
+    host = snap[_SNAP_HOST]
     if type(host) is not str or not PyUnicode_IS_ASCII(host):
         return False
     for ch in <str>host:
         if ch < 0x20 or ch > 0x7e:
             return False
     return (
-        "wsgi.input" in <dict>environ
+        snap[_SNAP_SCHEME] is not None
+        and type(snap[_SNAP_METHOD]) is str
+        and "wsgi.input" in <dict>environ
         and "wsgi.errors" in <dict>environ
-        and "wsgi.url_scheme" in <dict>environ
-        and type((<dict>environ).get("REQUEST_METHOD")) is str
     )
 
 
@@ -974,11 +991,17 @@ def app_call(app, environ, start_response):
         state = _serve_state(app)
     if not (<tuple>state)[2]:
         return app.wsgi_app(environ, start_response)
-    if not _plain_environ(environ):
+    if type(environ) is not dict:
+        return _stock_wsgi_app(app, environ, start_response)
+    # PERF: the environ values the URL adapter may need are read once, here,
+    # and serve both this check and the request context (bench: every
+    # scenario, bench/server.py).
+    snap = _snapshot(environ, <tuple>_adapter_keys)
+    if not _plain_environ(environ, snap):
         return _stock_wsgi_app(app, environ, start_response)
     if serve is not _SERVE:
         return serve(app, environ, start_response)
-    return _serve(app, environ, start_response, _plan_of(app, attrs, state))
+    return _serve(app, environ, start_response, _plan_of(app, attrs, state), snap)
 
 
 def serve(app, environ, start_response):
@@ -990,7 +1013,7 @@ def serve(app, environ, start_response):
     attrs = getattr(app, "__dict__", None)
     if type(attrs) is dict:
         plan = _plan_of(app, attrs, (<dict>attrs).get("_ff_serve"))
-    return _serve(app, environ, start_response, plan)
+    return _serve(app, environ, start_response, plan, None)
 
 
 # The module's own serve: app_call honours a replacement (tests, profilers).
@@ -1015,8 +1038,11 @@ cdef _Plan _plan_of(object app, object attrs, object state):
     return plan
 
 
-cdef object _serve(object app, object environ, object start_response, _Plan plan):
-    """``serve`` with ``plan`` for ``app``'s attributes."""
+cdef object _serve(
+    object app, object environ, object start_response, _Plan plan, object snap
+):
+    """``serve`` with ``plan`` for ``app``'s attributes; ``snap`` is
+    ``_snapshot(environ, _adapter_keys)`` taken just before, or ``None``."""
     # RequestContext(app, environ), built in the state its constructor leaves.
     ctx = _new(_RequestContext)
     ctx.app = app
@@ -1031,10 +1057,13 @@ cdef object _serve(object app, object environ, object start_response, _Plan plan
         environ["werkzeug.request"] = request
     else:
         request = request_class(environ)
+        snap = None  # its constructor may have changed the environ
     request.json_module = _pv(plan, plan.json, app, "json")
     ctx.request = request
     renv = request.environ
-    ctx._adapter_environ = _snapshot(renv, <tuple>_adapter_keys)
+    if snap is None or renv is not environ:
+        snap = _snapshot(renv, <tuple>_adapter_keys)
+    ctx._adapter_environ = snap
     ctx.flashes = None
     ctx._session_obj = None
     ctx._after_request_functions = []

@@ -411,3 +411,31 @@ def test_content_length_of_any_size(counter: Spy, size: int) -> None:
     ]
     assert results[0][2] == b"x" * size
     assert results[1][2] == b""
+
+
+def test_a_request_class_that_edits_the_environ(counter: Spy) -> None:
+    class Rewriting(flaskfast.Request):
+        def __init__(self, environ: t.Any, *args: t.Any, **kwargs: t.Any) -> None:
+            environ["SCRIPT_NAME"] = "/mounted"
+            super().__init__(environ, *args, **kwargs)
+
+    results = []
+    for fused in (False, True):
+        app = make_app([], fused=fused)
+        app.request_class = Rewriting
+        app.add_url_rule("/where", "where", lambda: flaskfast.url_for("index", _external=True))
+        results.append(call(app, environ_for("GET", "/where")))
+    assert results[0] == results[1]
+    assert results[0][2] == b"http://localhost/mounted/"
+
+
+@pytest.mark.parametrize("missing", ["wsgi.url_scheme", "PATH_INFO", "HTTP_HOST", "REQUEST_METHOD"])
+def test_call_without_an_environ_key_answers_as_wsgi_app(counter: Spy, missing: str) -> None:
+    results = []
+    for entry in ("__call__", "wsgi_app"):
+        app = make_app([], fused=True)
+        environ = environ_for("GET", "/")
+        del environ[missing]
+        target = app if entry == "__call__" else app.wsgi_app
+        results.append(call(target, environ))
+    assert results[0] == results[1]
