@@ -320,11 +320,22 @@ class RequestContext(_Pushable):
             self.request.routing_exception = e
 
     def _fast_match(self) -> bool:
-        """Match through the compiled router; False when it cannot decide."""
+        """Match through the compiled router; False when it cannot decide.
+
+        Like Flask's adapter, bound when the context was made, it routes on
+        the environ as it was then (``_adapter_environ``), even if something
+        (a signal receiver, say) changed it since."""
         environ = self.request.environ
-        path = environ.get("PATH_INFO")
-        if not path or "HTTP_UPGRADE" in environ:
-            # Websocket upgrades are matched by werkzeug.
+        saved = self.__dict__.get("_adapter_environ")
+        if saved is not None:
+            path = saved[_AT_PATH]
+            if "HTTP_UPGRADE" in environ or saved[_AT_UPGRADE] is not None:
+                return False  # websocket upgrades are matched by werkzeug
+        else:
+            path = environ.get("PATH_INFO")
+            if "HTTP_UPGRADE" in environ:
+                return False
+        if not path:
             return False
         try:
             path_info = path.encode("latin1").decode(errors="replace")
@@ -337,9 +348,10 @@ class RequestContext(_Pushable):
         else:
             # PERF: the same value the lazy ``Request.method`` computes, stored
             # so that later reads are plain attribute reads (bench: every scenario).
-            method = request.__dict__["method"] = str(
-                environ.get("REQUEST_METHOD", "GET")
-            ).upper()
+            raw = saved[_AT_METHOD] if saved is not None else None
+            if raw is None:
+                raw = environ.get("REQUEST_METHOD", "GET")
+            method = request.__dict__["method"] = str(raw).upper()
         try:
             result = self.app.url_map.fast_match(path_info, method)
         except HTTPException as e:
@@ -457,6 +469,9 @@ _ADAPTER_KEYS = (
     "HTTP_UPGRADE",
     "HTTP_CONNECTION",
 )
+_AT_PATH = _ADAPTER_KEYS.index("PATH_INFO")
+_AT_METHOD = _ADAPTER_KEYS.index("REQUEST_METHOD")
+_AT_UPGRADE = _ADAPTER_KEYS.index("HTTP_UPGRADE")
 
 
 _NOT_LAZY: t.Any = object()

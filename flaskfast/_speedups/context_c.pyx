@@ -318,7 +318,8 @@ cdef void _load_stock() except *:
     global _snap_layout
     _snap_layout = (
         type(_adapter_keys) is tuple
-        and len(_adapter_keys) > _SNAP_METHOD
+        and len(_adapter_keys) > _SNAP_UPGRADE
+        and _adapter_keys[_SNAP_UPGRADE] == "HTTP_UPGRADE"
         and _adapter_keys[_SNAP_HOST] == "HTTP_HOST"
         and _adapter_keys[_SNAP_SCHEME] == "wsgi.url_scheme"
         and _adapter_keys[_SNAP_PATH] == "PATH_INFO"
@@ -418,6 +419,7 @@ cdef tuple _snapshot(object environ, tuple keys):
 # Where _snapshot puts the keys read here (checked against ctx._ADAPTER_KEYS
 # when the stock objects are loaded; -1 there turns the shortcut off).
 cdef Py_ssize_t _SNAP_HOST = 0, _SNAP_SCHEME = 3, _SNAP_PATH = 5, _SNAP_METHOD = 7
+cdef Py_ssize_t _SNAP_UPGRADE = 8
 cdef bint _snap_layout = False
 
 
@@ -622,18 +624,28 @@ cdef inline object _config_get(object config, str key):
     return config[key]
 
 
-cdef object _route(object app, object ctx, object request, object renv, _Plan plan):
+cdef object _route(
+    object app, object ctx, object request, object renv, _Plan plan, object snap
+):
     """RequestContext.push's routing: the compiled router, else werkzeug.
     Returns the router's ``(rule, view_args)``, or ``None`` when it did not
-    decide (werkzeug matched, or the match failed)."""
+    decide (werkzeug matched, or the match failed).  ``snap``, if given, is
+    the snapshot of ``renv`` taken when the request context was made."""
     cdef bint matched = False
     found = None
     if (
         not _pv(plan, plan.subdomain_matching, app, "subdomain_matching")
         and _pc(plan, plan.trusted_hosts, app, "TRUSTED_HOSTS") is None
     ):
-        path = _env_get(renv, "PATH_INFO", None)
-        if path and "HTTP_UPGRADE" not in renv:
+        if snap is not None:
+            path = (<tuple>snap)[_SNAP_PATH]
+        else:
+            path = _env_get(renv, "PATH_INFO", None)
+        if (
+            path
+            and "HTTP_UPGRADE" not in renv
+            and (snap is None or (<tuple>snap)[_SNAP_UPGRADE] is None)
+        ):
             matched = True
             path_info = None
             if type(path) is str and PyUnicode_IS_ASCII(path):
@@ -650,7 +662,9 @@ cdef object _route(object app, object ctx, object request, object renv, _Plan pl
                 if "method" in rdict:
                     method = request.method
                 else:
-                    method = _env_get(renv, "REQUEST_METHOD", "GET")
+                    method = None if snap is None else (<tuple>snap)[_SNAP_METHOD]
+                    if method is None:
+                        method = _env_get(renv, "REQUEST_METHOD", "GET")
                     # PERF: the usual upper-case methods need no upper()
                     # (bench: every scenario).
                     if not (type(method) is str and (method == "GET" or method == "POST")):
@@ -1094,7 +1108,9 @@ cdef object _serve(
                 ctx._pushed_cookie = _env_get(renv, "HTTP_COOKIE", None)
             else:
                 ctx._open_session()
-            match = _route(app, ctx, request, renv, plan)
+            # Routing sees the environ as it was when the context was made,
+            # as Flask's adapter (bound in RequestContext.__init__) does.
+            match = _route(app, ctx, request, renv, plan, snap if _snap_layout else None)
 
             # full_dispatch_request
             if _pv(plan, plan.got_first_request, app, "_got_first_request") is not True:

@@ -148,6 +148,9 @@ class _Stock:
         self.RequestContext = ctx_module.RequestContext
         self.AppContext = ctx_module.AppContext
         self.adapter_keys = ctx_module._ADAPTER_KEYS
+        self.at_path = ctx_module._AT_PATH
+        self.at_method = ctx_module._AT_METHOD
+        self.at_upgrade = ctx_module._AT_UPGRADE
         self.bad_path = ctx_module._bad_path
         self.request_init = wrappers.Request.__init__
         self.request_close = wrappers.Request.close
@@ -257,7 +260,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     request.json_module = app.json
     ctx.request = request
     renv = request.environ
-    ctx._adapter_environ = tuple(map(renv.get, s.adapter_keys))
+    snap = ctx._adapter_environ = tuple(map(renv.get, s.adapter_keys))
     ctx.flashes = None
     ctx._session_obj = None
     ctx._after_request_functions = []
@@ -291,8 +294,10 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
             # Routing: RequestContext._fast_match, else werkzeug's adapter.
             matched = False
             if not app.subdomain_matching and app.config["TRUSTED_HOSTS"] is None:
-                path = renv.get("PATH_INFO")
-                if path and "HTTP_UPGRADE" not in renv:
+                # As Flask's adapter (bound when the context was made), the
+                # router sees the environ as it was then.
+                path = snap[s.at_path]
+                if path and "HTTP_UPGRADE" not in renv and snap[s.at_upgrade] is None:
                     matched = True
                     try:
                         path_info = path.encode("latin1").decode(errors="replace")
@@ -302,9 +307,10 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                         if "method" in request.__dict__:
                             method = request.method
                         else:
-                            method = request.__dict__["method"] = str(
-                                renv.get("REQUEST_METHOD", "GET")
-                            ).upper()
+                            raw = snap[s.at_method]
+                            if raw is None:
+                                raw = renv.get("REQUEST_METHOD", "GET")
+                            method = request.__dict__["method"] = str(raw).upper()
                         try:
                             result = app.url_map.fast_match(path_info, method)
                         except HTTPException as e:

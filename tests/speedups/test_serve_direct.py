@@ -439,3 +439,23 @@ def test_call_without_an_environ_key_answers_as_wsgi_app(counter: Spy, missing: 
         target = app if entry == "__call__" else app.wsgi_app
         results.append(call(target, environ))
     assert results[0] == results[1]
+
+
+def test_routing_sees_the_environ_as_it_was_when_the_context_was_made(counter: Spy) -> None:
+    # Flask binds the URL adapter in RequestContext.__init__; a receiver of
+    # appcontext_pushed that rewrites the path afterwards does not reroute.
+    results = []
+    for fused in (False, True):
+        app = make_app([], fused=fused)
+        environ = environ_for("GET", "/")
+
+        def rewrite(sender: t.Any, **kwargs: t.Any) -> None:
+            environ["PATH_INFO"] = "/user/5"
+
+        signals.appcontext_pushed.connect(rewrite, app)
+        try:
+            results.append(call(app, environ))
+        finally:
+            signals.appcontext_pushed.disconnect(rewrite, app)
+    assert results[0] == results[1]
+    assert results[0][2] == b"Hello"
