@@ -770,7 +770,8 @@ cdef object _process_response(object app, object response):
 
 
 cdef object _direct(object app, object rv, _Plan plan):
-    """``context_py._direct``: ``(status line, Content-Type, data)`` for a
+    """``context_py._direct``, with the Content-Type header pair in place of
+    its value: ``(status line, ("Content-Type", value), data)`` for a
     text ``rv`` whose response object nothing would see, else ``None``."""
     cur = _current(_request_var)
     if (
@@ -819,8 +820,9 @@ cdef tuple _head_cache = (None, 0, None)
 
 
 cdef object _direct_head(object cls):
-    """``(status line, Content-Type)`` to send a text body as ``cls`` would,
-    or ``None``: ``context_py._direct``'s checks of the response class."""
+    """``(status line, ("Content-Type", value))`` to send a text body as
+    ``cls`` would, or ``None``: ``context_py._direct``'s checks of the
+    response class."""
     global _head_cache
     if type(cls) is not type:
         return None
@@ -832,6 +834,10 @@ cdef object _direct_head(object cls):
         head = None
     else:
         head = _plain_head(cls)
+        if head is not None:
+            # The header pair itself, shared by every response (tuples are
+            # immutable; the list around them is made per response).
+            head = ((<tuple>head)[0], ("Content-Type", (<tuple>head)[1]))
     # Remembered only when the class had a tag before and still has it
     # (the lookups above give it one, so the next request caches).
     if tag != 0 and ff_type_tag(cls) == tag:
@@ -839,16 +845,16 @@ cdef object _direct_head(object cls):
     return head
 
 
-# PERF: the decimal strings of small body lengths, made once (bench: every
+# PERF: the Content-Length headers of small bodies, made once (bench: every
 # text scenario, bench/server.py).
-cdef list _LENGTHS = [str(n) for n in range(2048)]
+cdef list _LENGTHS = [("Content-Length", str(n)) for n in range(2048)]
 
 
 cdef object _send_direct(tuple direct, object environ, object start_response):
     data = direct[2]
     cdef Py_ssize_t size = len(data)
-    length = _LENGTHS[size] if size < 2048 else str(size)
-    start_response(direct[0], [("Content-Type", direct[1]), ("Content-Length", length)])
+    length = _LENGTHS[size] if size < 2048 else ("Content-Length", str(size))
+    start_response(direct[0], [direct[1], length])
     if _env_get(environ, "REQUEST_METHOD", None) == "HEAD":
         return []
     return [data]
