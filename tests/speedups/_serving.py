@@ -3,6 +3,7 @@ fused cycles installed on one context-kernel twin, and a WSGI caller."""
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing as t
 
@@ -39,6 +40,24 @@ def install_spy(kernel: types.ModuleType, monkeypatch: pytest.MonkeyPatch) -> Sp
     monkeypatch.setattr(kernel, "serve", found.serve)
     monkeypatch.setattr(flaskfast.Flask, "__call__", kernel.app_call)
     return found
+
+
+class _FrozenDatetime(datetime.datetime):
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> _FrozenDatetime:
+        return cls(2023, 11, 14, 22, 13, 20, tzinfo=tz)
+
+
+def freeze_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fix the clock that signed session cookies and their expiry read, so
+    that two runs of the same requests set identical cookies even across a
+    second boundary."""
+    import itsdangerous.timed
+
+    import flaskfast.sessions
+
+    monkeypatch.setattr(itsdangerous.timed, "time", types.SimpleNamespace(time=lambda: 1.7e9))
+    monkeypatch.setattr(flaskfast.sessions, "datetime", _FrozenDatetime)
 
 
 def environ_for(method: str, path: str, **kwargs: t.Any) -> dict[str, t.Any]:

@@ -12,7 +12,6 @@ Both twins of the kernel are checked (the compiled one when built).
 from __future__ import annotations
 
 import io
-import types
 import typing as t
 
 import pytest
@@ -26,6 +25,7 @@ import _serving
 import flaskfast
 from _serving import Spy
 from _serving import environ_for
+from _serving import freeze_time
 from _serving import install_spy
 from _twins import implementations
 from flaskfast import Blueprint
@@ -43,6 +43,7 @@ from flaskfast.globals import _cv_request
 
 @pytest.fixture(params=implementations("context"), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def spy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
+    freeze_time(monkeypatch)
     return install_spy(request.param, monkeypatch)
 
 
@@ -400,11 +401,8 @@ def test_unusual_environ_values(spy: Spy) -> None:
     )
 
 
-def test_sessions_match(spy: Spy, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Signed cookies carry a timestamp; freeze it so both runs sign alike.
-    import itsdangerous.timed
-
-    monkeypatch.setattr(itsdangerous.timed, "time", types.SimpleNamespace(time=lambda: 1.7e9))
+def test_sessions_match(spy: Spy) -> None:
+    # Signed cookies carry a timestamp: the spy fixture froze the clock.
     steps = [
         ("get", "/"),
         ("get", "/session/get"),

@@ -19,6 +19,7 @@ import flaskfast
 from _serving import Spy
 from _serving import call_wsgi
 from _serving import environ_for
+from _serving import freeze_time
 from _serving import install_spy
 from _twins import implementations
 from flaskfast import after_this_request
@@ -29,6 +30,7 @@ from flaskfast import signals
 
 @pytest.fixture(params=implementations("context"), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def counter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
+    freeze_time(monkeypatch)
     return install_spy(request.param, monkeypatch)
 
 
