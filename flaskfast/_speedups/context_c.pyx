@@ -845,15 +845,20 @@ cdef object _direct_head(object cls):
     return head
 
 
-# PERF: the Content-Length headers of small bodies, made once (bench: every
-# text scenario, bench/server.py).
-cdef list _LENGTHS = [("Content-Length", str(n)) for n in range(2048)]
+# PERF: the Content-Length headers of small bodies, each made once, when
+# first needed (bench: every text scenario, bench/server.py).
+cdef list _LENGTHS = [None] * 2048  # filled as sizes are first sent
 
 
 cdef object _send_direct(tuple direct, object environ, object start_response):
     data = direct[2]
     cdef Py_ssize_t size = len(data)
-    length = _LENGTHS[size] if size < 2048 else ("Content-Length", str(size))
+    if size < 2048:
+        length = _LENGTHS[size]
+        if length is None:
+            length = _LENGTHS[size] = ("Content-Length", str(size))
+    else:
+        length = ("Content-Length", str(size))
     start_response(direct[0], [direct[1], length])
     if _env_get(environ, "REQUEST_METHOD", None) == "HEAD":
         return []
