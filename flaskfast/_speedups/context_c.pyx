@@ -159,6 +159,18 @@ def request_push(ctx):
         append((PyContextVar_Set(_request_var, ctx), app_ctx))
 
 
+cdef tuple _unbind_request(object tokens, bint outermost):
+    """Reset the request context variable to the last of ``tokens``; returns
+    ``(the context that was current, the app context pushed with it)``."""
+    current = _current(_request_var)
+    token, app_ctx = _pop_last(tokens)
+    _reset(_request_var, token)
+    if outermost:
+        # Drop the environ's back-reference so the request can be freed.
+        current.request.environ["werkzeug.request"] = None
+    return current, app_ctx
+
+
 def request_pop(ctx, exc):
     """Unbind ``ctx``; the outermost pop runs the request teardown, closes the
     request and pops the app context pushed with it.  ``AssertionError`` if
@@ -174,12 +186,7 @@ def request_pop(ctx, exc):
             if close is not None:
                 close()
     finally:
-        current = _current(_request_var)
-        token, app_ctx = _pop_last(tokens)
-        _reset(_request_var, token)
-        if outermost:
-            # Drop the environ's back-reference so the request can be freed.
-            current.request.environ["werkzeug.request"] = None
+        current, app_ctx = _unbind_request(tokens, outermost)
         if app_ctx is not None:
             if not _bases_loaded:
                 _load_bases()
@@ -338,7 +345,11 @@ cdef inline object _env_get(object environ, object key, object default):
 
 cdef object _sync(object app, object func):
     """``app._sync(func)`` for an app whose ``ensure_sync`` is the stock one."""
-    cache = app._sync_cache
+    return _sync_in(app, app._sync_cache, func)
+
+
+cdef object _sync_in(object app, object cache, object func):
+    """``_sync`` with ``app._sync_cache`` already read as ``cache``."""
     try:
         return cache[func]
     except KeyError:
@@ -728,14 +739,7 @@ cdef object _dispatch_match(object app, object request, tuple match, _Plan plan)
     if getattr(rule, "provide_automatic_options", False) and request.method == "OPTIONS":
         return app.make_default_options_response()
     func = _pv(plan, plan.view_functions, app, "view_functions")[rule.endpoint]
-    cache = _pv(plan, plan.sync_cache, app, "_sync_cache")
-    try:
-        view = cache[func]
-    except KeyError:
-        view = app.ensure_sync(func)
-        cache[func] = view
-    except TypeError:  # unhashable callable
-        view = app.ensure_sync(func)
+    view = _sync_in(app, _pv(plan, plan.sync_cache, app, "_sync_cache"), func)
     return view(**match[1])
 
 
@@ -986,11 +990,7 @@ cdef object _pop(object ctx, object app, object exc, _Plan plan):
                 if close is not None:
                     close()
     finally:
-        current = _current(_request_var)
-        token, app_ctx = _pop_last(tokens)
-        _reset(_request_var, token)
-        if outermost:
-            current.request.environ["werkzeug.request"] = None
+        current, app_ctx = _unbind_request(tokens, outermost)
         if app_ctx is not None:
             _pop_app(app_ctx, exc, plan, app)
         if current is not ctx:

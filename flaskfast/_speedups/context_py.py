@@ -96,6 +96,18 @@ def request_push(ctx: t.Any) -> None:
     ctx._cv_tokens.append((_cv_request.set(ctx), app_ctx))
 
 
+def _unbind_request(tokens: t.Any, outermost: bool) -> tuple[t.Any, t.Any]:
+    """Reset the request context variable to the last of ``tokens``; returns
+    ``(the context that was current, the app context pushed with it)``."""
+    current = _cv_request.get()
+    token, app_ctx = tokens.pop()
+    _cv_request.reset(token)
+    if outermost:
+        # Drop the environ's back-reference so the request can be freed.
+        current.request.environ["werkzeug.request"] = None
+    return current, app_ctx
+
+
 def request_pop(ctx: t.Any, exc: t.Any) -> None:
     tokens = ctx._cv_tokens
     outermost = len(tokens) == 1
@@ -106,12 +118,7 @@ def request_pop(ctx: t.Any, exc: t.Any) -> None:
             ctx.app.do_teardown_request(exc)
             _close_request(ctx.request, _WZ_CLOSE)
     finally:
-        current = _cv_request.get()
-        token, app_ctx = tokens.pop()
-        _cv_request.reset(token)
-        if outermost:
-            # Drop the environ's back-reference so the request can be freed.
-            current.request.environ["werkzeug.request"] = None
+        current, app_ctx = _unbind_request(tokens, outermost)
         if app_ctx is not None:
             app_ctx.pop(exc)
         if current is not ctx:
@@ -507,11 +514,7 @@ def _pop(s: _Stock, ctx: t.Any, app: t.Any, exc: t.Any) -> None:
                 s.request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
             _close_request(ctx.request, s.request_close)
     finally:
-        current = _cv_request.get()
-        token, app_ctx = tokens.pop()
-        _cv_request.reset(token)
-        if outermost:
-            current.request.environ["werkzeug.request"] = None
+        current, app_ctx = _unbind_request(tokens, outermost)
         if app_ctx is not None:
             _pop_app(s, app_ctx, exc)
         if current is not ctx:
