@@ -331,11 +331,17 @@ class RequestContext(_Pushable):
             path = saved[_AT_PATH]
             if "HTTP_UPGRADE" in environ or saved[_AT_UPGRADE] is not None:
                 return False  # websocket upgrades are matched by werkzeug
+            binding = (saved[_AT_HOST], saved[_AT_SERVER_NAME], saved[_AT_SCHEME])
         else:
             path = environ.get("PATH_INFO")
             if "HTTP_UPGRADE" in environ:
                 return False
-        if not path:
+            binding = (
+                environ.get("HTTP_HOST"),
+                environ.get("SERVER_NAME"),
+                environ.get("wsgi.url_scheme"),
+            )
+        if not path or not _plain_binding(*binding):
             return False
         try:
             path_info = path.encode("latin1").decode(errors="replace")
@@ -469,6 +475,9 @@ _ADAPTER_KEYS = (
     "HTTP_UPGRADE",
     "HTTP_CONNECTION",
 )
+_AT_HOST = _ADAPTER_KEYS.index("HTTP_HOST")
+_AT_SERVER_NAME = _ADAPTER_KEYS.index("SERVER_NAME")
+_AT_SCHEME = _ADAPTER_KEYS.index("wsgi.url_scheme")
 _AT_PATH = _ADAPTER_KEYS.index("PATH_INFO")
 _AT_METHOD = _ADAPTER_KEYS.index("REQUEST_METHOD")
 _AT_UPGRADE = _ADAPTER_KEYS.index("HTTP_UPGRADE")
@@ -487,6 +496,30 @@ def _set_or_drop(environ: WSGIEnvironment, key: str, value: t.Any) -> None:
 def _restore(environ: WSGIEnvironment, values: tuple[t.Any, ...]) -> None:
     for key, value in zip(_ADAPTER_KEYS, values):
         _set_or_drop(environ, key, value)
+
+
+def _plain_binding(host: t.Any, server_name: t.Any, scheme: t.Any) -> bool:
+    """A sufficient condition for werkzeug binding this request's URL
+    adapter without error, as an HTTP (not WebSocket) adapter: what the
+    compiled router needs to answer in its place.
+
+    ``host`` is the ``Host`` header (``server_name``, the environ's
+    ``SERVER_NAME``, when there is none); ``Map.bind`` IDNA-encodes the name
+    before the port, and a failure there is Flask's 400 ``BadHost``. An ASCII
+    name binds when every dot-separated label but the last has 1 to 63
+    characters and the last at most 63, as Python's ``idna`` codec requires.
+    The ``ws`` and ``wss`` schemes make a WebSocket adapter, which refuses
+    HTTP rules. Anything else (a non-ASCII name, an empty or overlong label,
+    a WebSocket scheme) is left to werkzeug's adapter, which gives Flask's
+    answer."""
+    if scheme == "ws" or scheme == "wss":
+        return False
+    name = server_name if host is None else host
+    if type(name) is not str or not name.isascii():
+        return False
+    labels = name.partition(":")[0].split(".")
+    last = labels.pop()
+    return len(last) < 64 and all(0 < len(label) < 64 for label in labels)
 
 
 def _bad_path() -> HTTPException:

@@ -220,6 +220,8 @@ from cpython.tuple cimport PyTuple_SET_ITEM
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
     PyTypeObject PyBaseObject_Type
 
 cdef tuple _EMPTY = ()
@@ -328,6 +330,7 @@ cdef void _load_stock() except *:
         and len(_adapter_keys) > _SNAP_UPGRADE
         and _adapter_keys[_SNAP_UPGRADE] == "HTTP_UPGRADE"
         and _adapter_keys[_SNAP_HOST] == "HTTP_HOST"
+        and _adapter_keys[_SNAP_SERVER_NAME] == "SERVER_NAME"
         and _adapter_keys[_SNAP_SCHEME] == "wsgi.url_scheme"
         and _adapter_keys[_SNAP_PATH] == "PATH_INFO"
         and _adapter_keys[_SNAP_METHOD] == "REQUEST_METHOD"
@@ -429,9 +432,37 @@ cdef tuple _snapshot(object environ, tuple keys):
 
 # Where _snapshot puts the keys read here (checked against ctx._ADAPTER_KEYS
 # when the stock objects are loaded; -1 there turns the shortcut off).
-cdef Py_ssize_t _SNAP_HOST = 0, _SNAP_SCHEME = 3, _SNAP_PATH = 5, _SNAP_METHOD = 7
+cdef Py_ssize_t _SNAP_HOST = 0, _SNAP_SERVER_NAME = 1, _SNAP_SCHEME = 3, _SNAP_PATH = 5
+cdef Py_ssize_t _SNAP_METHOD = 7
 cdef Py_ssize_t _SNAP_UPGRADE = 8
 cdef bint _snap_layout = False
+
+
+cdef bint _plain_binding(object host, object server_name, object scheme):
+    """``flaskfast.ctx._plain_binding``: not a WebSocket scheme, and the host
+    name before the port is ASCII with dot-separated labels of 1 to 63
+    characters (the last 0 to 63)."""
+    cdef Py_ssize_t i, n, label = 0
+    cdef const unsigned char* data
+    cdef unsigned char ch
+    if scheme == "ws" or scheme == "wss":
+        return False
+    name = server_name if host is None else host
+    if type(name) is not str or not PyUnicode_IS_ASCII(name):
+        return False
+    data = <const unsigned char*>PyUnicode_DATA(name)
+    n = PyUnicode_GET_LENGTH(name)
+    for i in range(n):
+        ch = data[i]
+        if ch == 58:  # ":" ends the name
+            break
+        if ch == 46:  # "."
+            if label == 0 or label > 63:
+                return False
+            label = 0
+        else:
+            label += 1
+    return label < 64
 
 
 cdef bint _plain_environ(object environ, tuple snap) except -1:
@@ -650,12 +681,19 @@ cdef object _route(
     ):
         if snap is not None:
             path = (<tuple>snap)[_SNAP_PATH]
+            host = (<tuple>snap)[_SNAP_HOST]
+            server_name = (<tuple>snap)[_SNAP_SERVER_NAME]
+            scheme = (<tuple>snap)[_SNAP_SCHEME]
         else:
             path = _env_get(renv, "PATH_INFO", None)
+            host = _env_get(renv, "HTTP_HOST", None)
+            server_name = _env_get(renv, "SERVER_NAME", None)
+            scheme = _env_get(renv, "wsgi.url_scheme", None)
         if (
             path
             and "HTTP_UPGRADE" not in renv
             and (snap is None or (<tuple>snap)[_SNAP_UPGRADE] is None)
+            and _plain_binding(host, server_name, scheme)
         ):
             matched = True
             path_info = None

@@ -158,6 +158,10 @@ class _Stock:
         self.at_path = ctx_module._AT_PATH
         self.at_method = ctx_module._AT_METHOD
         self.at_upgrade = ctx_module._AT_UPGRADE
+        self.at_host = ctx_module._AT_HOST
+        self.at_server_name = ctx_module._AT_SERVER_NAME
+        self.at_scheme = ctx_module._AT_SCHEME
+        self.plain_binding = ctx_module._plain_binding
         self.bad_path = ctx_module._bad_path
         self.request_init = wrappers.Request.__init__
         self.request_close = wrappers.Request.close
@@ -304,7 +308,14 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                 # As Flask's adapter (bound when the context was made), the
                 # router sees the environ as it was then.
                 path = snap[s.at_path]
-                if path and "HTTP_UPGRADE" not in renv and snap[s.at_upgrade] is None:
+                if (
+                    path
+                    and "HTTP_UPGRADE" not in renv
+                    and snap[s.at_upgrade] is None
+                    and s.plain_binding(
+                        snap[s.at_host], snap[s.at_server_name], snap[s.at_scheme]
+                    )
+                ):
                     matched = True
                     try:
                         path_info = path.encode("latin1").decode(errors="replace")
