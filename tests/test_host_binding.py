@@ -16,6 +16,9 @@ import typing as t
 
 import flask
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from werkzeug.exceptions import BadHost
 from werkzeug.exceptions import BadRequest
 from werkzeug.test import EnvironBuilder
@@ -116,3 +119,18 @@ def test_pushed_request_context_with_websocket_scheme_records_mismatch() -> None
         "/users/42", environ_overrides={"wsgi.url_scheme": "ws"}
     ):
         assert type(flask.request.routing_exception) is type(error)
+
+
+FLASK_APP = build(flask)
+OUR_APPS = {"fused": build(flaskfast), "generic": build(flaskfast, generic=True)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    host=st.text(alphabet="ab.:-[]1\u00e9", max_size=140)
+    | st.lists(st.text(alphabet="xy", max_size=70), max_size=5).map(".".join),
+    generic=st.booleans(),
+)
+def test_generated_hosts_match_flask(host: str, generic: bool) -> None:
+    ours = serve(OUR_APPS["generic" if generic else "fused"], environ_for(host))
+    assert ours == serve(FLASK_APP, environ_for(host))
