@@ -324,24 +324,16 @@ class RequestContext(_Pushable):
 
         Like Flask's adapter, bound when the context was made, it routes on
         the environ as it was then (``_adapter_environ``), even if something
-        (a signal receiver, say) changed it since."""
+        (a signal receiver, say) changed it since. Needs that snapshot, which
+        ``__init__`` takes with the stock adapter factory (``push`` checks)."""
         environ = self.request.environ
-        saved = self.__dict__.get("_adapter_environ")
-        if saved is not None:
-            path = saved[_AT_PATH]
-            if "HTTP_UPGRADE" in environ or saved[_AT_UPGRADE] is not None:
-                return False  # websocket upgrades are matched by werkzeug
-            binding = (saved[_AT_HOST], saved[_AT_SERVER_NAME], saved[_AT_SCHEME])
-        else:
-            path = environ.get("PATH_INFO")
-            if "HTTP_UPGRADE" in environ:
-                return False
-            binding = (
-                environ.get("HTTP_HOST"),
-                environ.get("SERVER_NAME"),
-                environ.get("wsgi.url_scheme"),
-            )
-        if not path or not _plain_binding(*binding):
+        saved = self._adapter_environ
+        path = saved[_AT_PATH]
+        if "HTTP_UPGRADE" in environ or saved[_AT_UPGRADE] is not None:
+            return False  # websocket upgrades are matched by werkzeug
+        if not path or not _plain_binding(
+            saved[_AT_HOST], saved[_AT_SERVER_NAME], saved[_AT_SCHEME]
+        ):
             return False
         try:
             path_info = path.encode("latin1").decode(errors="replace")
@@ -354,7 +346,7 @@ class RequestContext(_Pushable):
         else:
             # PERF: the same value the lazy ``Request.method`` computes, stored
             # so that later reads are plain attribute reads (bench: every scenario).
-            raw = saved[_AT_METHOD] if saved is not None else None
+            raw = saved[_AT_METHOD]
             if raw is None:
                 raw = environ.get("REQUEST_METHOD", "GET")
             method = request.__dict__["method"] = str(raw).upper()

@@ -30,7 +30,6 @@ from __future__ import annotations
 import sys
 import typing as t
 
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
 
 from ..globals import _cv_app
@@ -155,14 +154,6 @@ class _Stock:
         self.RequestContext = ctx_module.RequestContext
         self.AppContext = ctx_module.AppContext
         self.adapter_keys = ctx_module._ADAPTER_KEYS
-        self.at_path = ctx_module._AT_PATH
-        self.at_method = ctx_module._AT_METHOD
-        self.at_upgrade = ctx_module._AT_UPGRADE
-        self.at_host = ctx_module._AT_HOST
-        self.at_server_name = ctx_module._AT_SERVER_NAME
-        self.at_scheme = ctx_module._AT_SCHEME
-        self.plain_binding = ctx_module._plain_binding
-        self.bad_path = ctx_module._bad_path
         self.request_init = wrappers.Request.__init__
         self.request_close = wrappers.Request.close
         self.stock_blueprints = wrappers.Request.__dict__["blueprints"]
@@ -271,7 +262,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     request.json_module = app.json
     ctx.request = request
     renv = request.environ
-    snap = ctx._adapter_environ = tuple(map(renv.get, s.adapter_keys))
+    ctx._adapter_environ = tuple(map(renv.get, s.adapter_keys))
     ctx.flashes = None
     ctx._session_obj = None
     ctx._after_request_functions = []
@@ -302,42 +293,13 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                 ctx._pushed_cookie = renv.get("HTTP_COOKIE")
             else:
                 ctx._open_session()
-            # Routing: RequestContext._fast_match, else werkzeug's adapter.
-            matched = False
-            if not app.subdomain_matching and app.config["TRUSTED_HOSTS"] is None:
-                # As Flask's adapter (bound when the context was made), the
-                # router sees the environ as it was then.
-                path = snap[s.at_path]
-                if (
-                    path
-                    and "HTTP_UPGRADE" not in renv
-                    and snap[s.at_upgrade] is None
-                    and s.plain_binding(
-                        snap[s.at_host], snap[s.at_server_name], snap[s.at_scheme]
-                    )
-                ):
-                    matched = True
-                    try:
-                        path_info = path.encode("latin1").decode(errors="replace")
-                    except UnicodeError:
-                        request.routing_exception = s.bad_path()
-                    else:
-                        if "method" in request.__dict__:
-                            method = request.method
-                        else:
-                            raw = snap[s.at_method]
-                            if raw is None:
-                                raw = renv.get("REQUEST_METHOD", "GET")
-                            method = request.__dict__["method"] = str(raw).upper()
-                        try:
-                            result = app.url_map.fast_match(path_info, method)
-                        except HTTPException as e:
-                            request.routing_exception = e
-                        else:
-                            if result is None:
-                                matched = False
-                            else:
-                                request.url_rule, request.view_args = result
+            # Routing: RequestContext._fast_match (stock here: the fused cycle
+            # is gated on it), else werkzeug's adapter.
+            matched = (
+                not app.subdomain_matching
+                and app.config["TRUSTED_HOSTS"] is None
+                and ctx._fast_match()
+            )
             if not matched and ctx.url_adapter is not None:
                 ctx.match_request()
 
