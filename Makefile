@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall when the build definition changes (or a kernel source is added/edited).
 STAMP := $(VENV)/.installed
-KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx)
+KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.py flaskfast/_speedups/pipeline.pxd
 
 .PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean \
 	bench-server bench-scaling bench-memory bench-import

@@ -1,7 +1,9 @@
 """Build the optional Cython kernels; all other metadata lives in pyproject.toml.
 
 Every ``flaskfast/_speedups/<name>_c.pyx`` becomes the extension module
-``flaskfast._speedups.<name>_c``. The extensions are optional: without a C
+``flaskfast._speedups.<name>_c``, and ``flaskfast/_speedups/pipeline.py``
+(Cython's pure-Python mode, typed by ``pipeline.pxd``) is compiled into the
+extension module ``flaskfast._speedups.pipeline`` beside it. The extensions are optional: without a C
 compiler (or without Cython) the install still succeeds and flaskfast runs on
 the pure-Python twins.
 
@@ -45,7 +47,7 @@ def _extensions() -> list[Extension]:
         # The kernels target the CPython C API; other interpreters use the twins.
         return []
 
-    sources = sorted((HERE / SPEEDUPS).glob("*_c.pyx"))
+    sources = sorted((HERE / SPEEDUPS).glob("*_c.pyx")) + [HERE / SPEEDUPS / "pipeline.py"]
     if not sources:
         return []
 

@@ -5,13 +5,14 @@ Request handling is one overridable method per step, as in Flask::
     wsgi_app -> full_dispatch_request -> preprocess_request -> dispatch_request
              -> finalize_request (make_response, process_response)
 
-Speed comes from each step doing less, not from skipping steps: contexts
-bind without building a URL adapter, routing goes through the compiled trie,
-the default cookie session is opened only when used, signals without
+The steps are the functions of :mod:`flaskfast._speedups.pipeline`, assigned
+here as methods: each is written once, and calls the next step directly only
+while that step is not overridden (checked on every call), through the method
+otherwise.  Speed comes from each step doing less, not from skipping steps:
+contexts bind without building a URL adapter, routing goes through the router
+kernel, the default cookie session is opened only when used, signals without
 receivers cost one attribute check, and a text view result goes to
-``start_response`` without werkzeug's generic response pipeline.  Every fast
-path is taken only when the step it replaces is not overridden, decided once
-per class.
+``start_response`` without werkzeug's generic response pipeline.
 """
 
 from __future__ import annotations
@@ -44,8 +45,7 @@ from werkzeug.serving import is_running_from_reloader
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import typing as ft
-from ._speedups import context as _context_kernel
-from ._speedups import response as _response_kernel
+from ._speedups import pipeline as _pipeline
 from .ctx import _ADAPTER_KEYS
 from .ctx import AppContext
 from .ctx import RequestContext
@@ -147,17 +147,6 @@ class Flask(App):
     request_class: type[Request] = Request
     response_class: type[Response] = Response
     session_interface: SessionInterface = SecureCookieSessionInterface()
-
-    # PERF: decided once per class: whether create_url_adapter and
-    # ensure_sync are the stock ones, which enables the lazy URL adapter and
-    # the per-function ensure_sync cache (bench: every scenario).
-    _default_url_adapter: t.ClassVar[bool] = True
-    _default_ensure_sync: t.ClassVar[bool] = True
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._default_url_adapter = cls.create_url_adapter is Flask.create_url_adapter
-        cls._default_ensure_sync = cls.ensure_sync is Flask.ensure_sync
 
     def __init__(
         self,
@@ -398,7 +387,7 @@ class Flask(App):
         handler = self._find_error_handler(e, _blueprints())
         if handler is None:
             return e
-        return self._call_sync(handler, e)  # type: ignore[no-any-return]
+        return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
 
     def handle_user_exception(
         self, e: Exception
@@ -415,7 +404,7 @@ class Flask(App):
         handler = self._find_error_handler(e, _blueprints())
         if handler is None:
             raise
-        return self._call_sync(handler, e)  # type: ignore[no-any-return]
+        return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
 
     def handle_exception(self, e: Exception) -> Response:
         """Handle an exception no handler dealt with: send
@@ -439,7 +428,7 @@ class Flask(App):
         server_error = InternalServerError(original_exception=e)
         handler = self._find_error_handler(server_error, _blueprints())
         if handler is not None:
-            server_error = self._call_sync(handler, server_error)
+            server_error = self.ensure_sync(handler)(server_error)
         return self.finalize_request(server_error, from_error_handler=True)
 
     def log_exception(
@@ -467,60 +456,24 @@ class Flask(App):
 
         raise FormDataRoutingRedirect(request)
 
+    # -- the request pipeline (flaskfast._speedups.pipeline) ------------------
+
+    __call__ = _pipeline.app_call
+    wsgi_app = _pipeline.wsgi_app
+    request_context = _pipeline.request_context
+    app_context = _pipeline.app_context
+    full_dispatch_request = _pipeline.full_dispatch_request
+    preprocess_request = _pipeline.preprocess_request
+    dispatch_request = _pipeline.dispatch_request
+    finalize_request = _pipeline.finalize_request
+    make_response = _pipeline.make_response
+    process_response = _pipeline.process_response
+    do_teardown_request = _pipeline.do_teardown_request
+    do_teardown_appcontext = _pipeline.do_teardown_appcontext
+    ensure_sync = _pipeline.ensure_sync
+    create_url_adapter = _pipeline.create_url_adapter
+
     # -- dispatching -------------------------------------------------------
-
-    def dispatch_request(self) -> ft.ResponseReturnValue:
-        """Call the view function of the matched rule with its arguments
-        (or answer an automatic OPTIONS request, or raise the routing
-        error)."""
-        req = _cv_request.get().request
-        if req.routing_exception is not None:
-            self.raise_routing_exception(req)
-        rule: Rule = req.url_rule  # type: ignore[assignment]
-        if (
-            getattr(rule, "provide_automatic_options", False)
-            and req.method == "OPTIONS"
-        ):
-            return self.make_default_options_response()
-        view_args: dict[str, t.Any] = req.view_args  # type: ignore[assignment]
-        return self._sync(self.view_functions[rule.endpoint])(**view_args)  # type: ignore[no-any-return]
-
-    def full_dispatch_request(self) -> Response:
-        """Run the before-request functions and the view (or the error
-        handlers), then finalize the result into a response."""
-        self._got_first_request = True
-        try:
-            if request_started.receivers:
-                request_started.send(self, _async_wrapper=self.ensure_sync)
-            rv = self.preprocess_request()
-            if rv is None:
-                rv = self.dispatch_request()
-        except Exception as e:
-            rv = self.handle_user_exception(e)
-        return self.finalize_request(rv)
-
-    def finalize_request(
-        self,
-        rv: ft.ResponseReturnValue | HTTPException,
-        from_error_handler: bool = False,
-    ) -> Response:
-        """Turn a view or handler result into the final response: make it,
-        process it, send ``request_finished``.  With ``from_error_handler``
-        a failure while processing is logged instead of raised."""
-        response = self.make_response(rv)
-        try:
-            response = self.process_response(response)
-            if request_finished.receivers:
-                request_finished.send(
-                    self, _async_wrapper=self.ensure_sync, response=response
-                )
-        except Exception:
-            if not from_error_handler:
-                raise
-            self.logger.exception(
-                "Request finalizing failed with an error while handling an error"
-            )
-        return response
 
     def make_default_options_response(self) -> Response:
         """The response to an automatic OPTIONS request: empty, with
@@ -530,13 +483,6 @@ class Flask(App):
         rv = self.response_class()
         rv.allow.update(methods)
         return rv
-
-    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        """Return ``func`` callable from synchronous code: coroutine
-        functions are wrapped with :meth:`async_to_sync`."""
-        if iscoroutinefunction(func):
-            return self.async_to_sync(func)
-        return func
 
     def async_to_sync(
         self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
@@ -551,24 +497,6 @@ class Flask(App):
                 " (pip install 'flaskfast[async]')."
             ) from None
         return asgiref_async_to_sync(func)
-
-    def _sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        """:meth:`ensure_sync` for registered functions, cached per function
-        while ``ensure_sync`` is the stock one."""
-        # PERF: inspect.iscoroutinefunction costs several calls; registered
-        # functions are few and long-lived (bench: every scenario).
-        if self._default_ensure_sync and "ensure_sync" not in self.__dict__:
-            try:
-                return self._sync_cache[func]
-            except KeyError:
-                wrapped = self._sync_cache[func] = self.ensure_sync(func)
-                return wrapped
-            except TypeError:  # unhashable callable
-                pass
-        return self.ensure_sync(func)
-
-    def _call_sync(self, func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
-        return self._sync(func)(*args)
 
     def url_for(
         self,
@@ -664,107 +592,6 @@ class Flask(App):
             rv = f"{rv}#{_anchor}"
         return rv
 
-    def make_response(self, rv: ft.ResponseReturnValue) -> Response:
-        """Convert a view's return value into :attr:`response_class`.
-
-        Accepts text (``str``/``bytes``), a ``dict`` or ``list`` (JSON), a
-        generator or iterator, a response object, a WSGI callable, and the
-        tuples ``(body, status)``, ``(body, headers)`` and
-        ``(body, status, headers)``; raises ``TypeError`` otherwise.
-        """
-        return _response_kernel.make_response(self, rv)  # type: ignore[no-any-return]
-
-    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
-        """Bind :attr:`url_map` to ``request`` (or, outside a request, to
-        ``SERVER_NAME`` if configured) for matching and building URLs."""
-        if request is not None:
-            trusted_hosts = self.config["TRUSTED_HOSTS"]
-            if trusted_hosts is not None:
-                request.trusted_hosts = trusted_hosts
-            # Validate the host against TRUSTED_HOSTS now (raises a 400).
-            from werkzeug.wsgi import get_host
-
-            request.host = get_host(request.environ, request.trusted_hosts)
-            subdomain = None
-            server_name = self.config["SERVER_NAME"]
-            if self.url_map.host_matching:
-                # The request's own host must be matched, not SERVER_NAME.
-                server_name = None
-            elif not self.subdomain_matching:
-                subdomain = self.url_map.default_subdomain or ""
-            return self.url_map.bind_to_environ(
-                request.environ, server_name=server_name, subdomain=subdomain
-            )
-        if self.config["SERVER_NAME"] is not None:
-            return self.url_map.bind(
-                self.config["SERVER_NAME"],
-                script_name=self.config["APPLICATION_ROOT"],
-                url_scheme=self.config["PREFERRED_URL_SCHEME"],
-            )
-        return None
-
-    def preprocess_request(self) -> ft.ResponseReturnValue | None:
-        """Run the URL value preprocessors, then the before-request
-        functions (app first, then blueprints outermost first); a non-None
-        return value stops the request and becomes the response."""
-        req = _cv_request.get().request
-        blueprints = req.blueprints
-        names: tuple[str | None, ...] = (
-            (None, *reversed(blueprints)) if blueprints else _NO_BLUEPRINT
-        )
-        preprocessors = self.url_value_preprocessors
-        if preprocessors:
-            for name in names:
-                if name in preprocessors:
-                    for url_func in preprocessors[name]:
-                        url_func(req.endpoint, req.view_args)
-        before = self.before_request_funcs
-        if before:
-            for name in names:
-                if name in before:
-                    for before_func in before[name]:
-                        rv = self._sync(before_func)()
-                        if rv is not None:
-                            return rv  # type: ignore[no-any-return]
-        return None
-
-    def process_response(self, response: Response) -> Response:
-        """Run the ``after_this_request`` functions, then the after-request
-        functions (blueprints innermost first, then the app, each in reverse
-        registration order), then save the session."""
-        ctx = _cv_request.get()
-        for func in ctx._after_request_functions:
-            response = self.ensure_sync(func)(response)
-        after = self.after_request_funcs
-        if after:
-            for name in chain(ctx.request.blueprints, _NO_BLUEPRINT):
-                if name in after:
-                    for func in reversed(after[name]):
-                        response = self._sync(func)(response)
-
-        interface = self.session_interface
-        sess = ctx._session_obj
-        if sess is None:
-            # PERF: the stock cookie session is opened lazily; if nothing
-            # touched it and no cookie came in, saving it would do nothing
-            # (bench: every scenario without a session).
-            req = ctx.request
-            cookie = req.environ.get("HTTP_COOKIE")
-            pushed = ctx.__dict__.get("_pushed_cookie", cookie)
-            if pushed is None or (
-                cookie == pushed and interface.get_cookie_name(self) not in req.cookies
-            ):
-                return response
-            sess = ctx._open_session()
-        if not interface.is_null_session(sess):
-            interface.save_session(self, sess, response)
-        return response
-
-    def _stock_url_adapter(self) -> bool:
-        """Whether ``create_url_adapter`` is the stock one (on the class and
-        not replaced on the instance), so adapters may be built lazily."""
-        return self._default_url_adapter and "create_url_adapter" not in self.__dict__
-
     def _url_memo_for(
         self, ctx: RequestContext | AppContext, is_request: bool
     ) -> dict[t.Any, str] | None:
@@ -793,8 +620,7 @@ class Flask(App):
                 saved is None
                 or self.subdomain_matching  # binding may warn per request
                 or config["TRUSTED_HOSTS"] is not None
-                or not self._default_url_adapter
-                or "create_url_adapter" in self.__dict__
+                or not _pipeline.stock_url_adapter(self)
             ):
                 return None
             path = saved[_PATH_SLOT]
@@ -839,46 +665,6 @@ class Flask(App):
             for rule in self.url_map.iter_rules(endpoint)
         )
 
-    def _lazy_session(self) -> bool:
-        """Whether the session may be opened on first use: true for the
-        stock cookie session interface, whose opening has no side effects."""
-        return type(self.session_interface) is SecureCookieSessionInterface
-
-    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
-        """Run the teardown-request functions (blueprints innermost first,
-        then the app, each in reverse order) and send
-        ``request_tearing_down``."""
-        if exc is _sentinel:
-            exc = sys.exc_info()[1]
-        teardown = self.teardown_request_funcs
-        if teardown:
-            for name in chain(_blueprints(), _NO_BLUEPRINT):
-                if name in teardown:
-                    for func in reversed(teardown[name]):
-                        self._sync(func)(exc)
-        if request_tearing_down.receivers:
-            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
-
-    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
-        """Run the teardown-appcontext functions in reverse order and send
-        ``appcontext_tearing_down``."""
-        if exc is _sentinel:
-            exc = sys.exc_info()[1]
-        for func in reversed(self.teardown_appcontext_funcs):
-            self._sync(func)(exc)
-        if appcontext_tearing_down.receivers:
-            appcontext_tearing_down.send(
-                self, _async_wrapper=self.ensure_sync, exc=exc
-            )
-
-    def app_context(self) -> AppContext:
-        """A new application context for this app (use with ``with``)."""
-        return AppContext(self)
-
-    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
-        """A new request context for the WSGI ``environ``."""
-        return RequestContext(self, environ)
-
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
         """A request context for a request built from the arguments of
         :class:`~flaskfast.testing.EnvironBuilder`."""
@@ -890,196 +676,8 @@ class Flask(App):
         finally:
             builder.close()
 
-    def wsgi_app(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> cabc.Iterable[bytes]:
-        """The WSGI application: push a request context, dispatch, and
-        return the response; the context is popped (running teardown
-        functions) whatever happens."""
-        # PERF: one expression covers a well-formed environ; anything unusual
-        # gets the full check (bench: every scenario).
-        path = environ.get("PATH_INFO", "")
-        host = environ.get("HTTP_HOST")
-        if not (
-            type(path) is str
-            and path.isascii()
-            and type(host) is str
-            and host.isprintable()
-            and "wsgi.input" in environ
-            and "wsgi.errors" in environ
-            and "wsgi.url_scheme" in environ
-            and type(environ.get("REQUEST_METHOD")) is str
-        ):
-            problem = _environ_problem(environ)
-            if problem is not None:
-                return BadRequest(problem)(environ, start_response)
-        # PERF: the fused request cycle: when no step of the pipeline is
-        # overridden, the context kernel's serve() runs all of them in one
-        # call, the same steps with far fewer Python frames (bench: every
-        # scenario).  Decided once per class (_fusable_class); the instance's
-        # own attributes are re-checked only when their number changes.
-        attrs = self.__dict__
-        state = attrs.get("_ff_serve")
-        if state is None or state[0] != len(attrs):
-            state = _serve_state(self)
-        if state[1]:
-            return _context_kernel.serve(self, environ, start_response)  # type: ignore[no-any-return]
-        ctx = self.request_context(environ)
-        error: BaseException | None = None
-        try:
-            try:
-                ctx.push()
-                response = self.full_dispatch_request()
-            except Exception as e:
-                error = e
-                response = self.handle_exception(e)
-            except:  # noqa: E722
-                error = sys.exc_info()[1]
-                raise
-            return response(environ, start_response)
-        finally:
-            if "werkzeug.debug.preserve_context" in environ:
-                environ["werkzeug.debug.preserve_context"](_cv_app.get())
-                environ["werkzeug.debug.preserve_context"](_cv_request.get())
-            if error is not None and self.should_ignore_error(error):
-                error = None
-            ctx.pop(error)
-
-    # PERF: Flask.__call__ is the context kernel's app_call, which is
-    # ``self.wsgi_app(environ, start_response)``; the compiled one goes
-    # straight to the fused cycle when wsgi_app is the stock one and the
-    # environ is well formed, skipping two Python frames (bench: every
-    # scenario, bench/server.py).
-    __call__ = _context_kernel.app_call
-
-
-_ENVIRON_STRINGS = (
-    "REQUEST_METHOD",
-    "SCRIPT_NAME",
-    "PATH_INFO",
-    "QUERY_STRING",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "HTTP_HOST",
-    "CONTENT_TYPE",
-    "CONTENT_LENGTH",
-    "HTTP_COOKIE",
-)
-
-
-def _environ_problem(environ: WSGIEnvironment) -> str | None:
-    """Check the parts of a WSGI environ that request handling relies on.
-
-    Missing optional keys get PEP 3333 defaults; an environ that cannot be
-    served gets a short reason, answered with 400 before any app code runs.
-    """
-    # PERF: a few dict lookups on the well-formed path (bench: every scenario).
-    if "wsgi.input" not in environ:
-        environ["wsgi.input"] = BytesIO()
-    if "wsgi.errors" not in environ:
-        environ["wsgi.errors"] = sys.stderr
-    if "wsgi.url_scheme" not in environ:
-        environ["wsgi.url_scheme"] = "http"
-    if "REQUEST_METHOD" not in environ:
-        environ["REQUEST_METHOD"] = "GET"
-    host = environ.get("HTTP_HOST")
-    if host is None:
-        if "SERVER_NAME" not in environ:
-            return "The request has no Host header and the server sent no SERVER_NAME."
-    elif type(host) is str and not host.isprintable():
-        return "The Host header contains control characters."
-    path = environ.get("PATH_INFO")
-    if type(path) is str and not path.isascii():
-        try:
-            path.encode("latin1")
-        except UnicodeEncodeError:
-            return "The request path is not a PEP 3333 latin-1 string."
-    for key in _ENVIRON_STRINGS:
-        value = environ.get(key)
-        if value is not None and type(value) is not str:
-            return f"The WSGI environ key {key} is not a string."
-    return None
-
-
 def _blueprints() -> list[str]:
     ctx = _cv_request.get(None)
     if ctx is None:
         return []
     return ctx.request.blueprints
-
-
-# The steps of the request pipeline that the fused cycle (the context kernel's
-# ``serve``) performs itself instead of calling: an app may take the fused
-# path only while its class and its instance define none of them anew.
-_FUSED_STEPS = (
-    "request_context",
-    "app_context",
-    "full_dispatch_request",
-    "preprocess_request",
-    "dispatch_request",
-    "finalize_request",
-    "make_response",
-    "process_response",
-    "do_teardown_request",
-    "do_teardown_appcontext",
-    "ensure_sync",
-    "create_url_adapter",
-    "_sync",
-    "_stock_url_adapter",
-    "_lazy_session",
-)
-_STOCK_STEPS = tuple(getattr(Flask, name) for name in _FUSED_STEPS)
-_STOCK_WSGI_APP = Flask.wsgi_app
-# The context methods ``serve`` writes out, as defined when this module loaded.
-_CTX_STEPS = (
-    (RequestContext, ("__init__", "push", "pop", "_fast_match")),
-    (AppContext, ("__init__", "push", "pop")),
-)
-_STOCK_CTX = tuple(getattr(cls, name) for cls, names in _CTX_STEPS for name in names)
-
-
-def _fusable_class(cls: type[Flask]) -> bool:
-    """Whether apps of ``cls`` may take the fused request cycle: every
-    fused step and context method is the stock one."""
-    return (
-        cls._default_url_adapter
-        and cls._default_ensure_sync
-        and all(
-            getattr(cls, name) is stock
-            for name, stock in zip(_FUSED_STEPS, _STOCK_STEPS)
-        )
-        and all(
-            getattr(klass, name) is stock
-            for (klass, name), stock in zip(
-                ((k, n) for k, names in _CTX_STEPS for n in names), _STOCK_CTX
-            )
-        )
-    )
-
-
-def _serve_state(app: Flask) -> tuple[int, bool, bool, t.Any]:
-    """Decide (and remember on ``app``) whether ``app`` takes the fused
-    request cycle, as ``(len(app.__dict__), fused, direct, None)``: ``fused`` for
-    ``wsgi_app``, ``direct`` when moreover ``wsgi_app`` itself is the stock
-    one, so that ``__call__`` may go straight to the fused cycle.
-
-    The class is judged once; the instance is judged again only when the
-    number of its attributes changes, which assigning a step on it does.
-    ``app._ff_fuse = False`` turns the fused path off (for tests).
-    """
-    cls = type(app)
-    fusable = cls.__dict__.get("_ff_serve_class")
-    if fusable is None:
-        fusable = _fusable_class(cls)
-        cls._ff_serve_class = fusable  # type: ignore[attr-defined]
-    attrs = app.__dict__
-    ok = bool(
-        fusable
-        and getattr(app, "_ff_fuse", True)
-        and attrs.keys().isdisjoint(_FUSED_STEPS)
-    )
-    direct = ok and "wsgi_app" not in attrs and type(app).wsgi_app is _STOCK_WSGI_APP
-    attrs["_ff_serve"] = None  # counted in len(attrs) below
-    # The fourth item is the compiled kernel's cache of the app's attributes.
-    state = attrs["_ff_serve"] = (len(attrs), ok, direct, None)
-    return state

@@ -702,6 +702,26 @@ def _refuse(
     return InternalServerError()(environ, start_response)
 
 
+class _Sent(list):  # type: ignore[type-arg]
+    """A buffered body as handed to the WSGI server: the list of its chunks
+    (servers iterate lists fastest), with the ``close()`` PEP 3333 asks the
+    server to call, which closes the response it came from (``on_close``),
+    as werkzeug's ``ClosingIterator`` does."""
+
+    on_close: t.Callable[[], t.Any] | None = None
+
+    def close(self) -> None:
+        """Close the response this body came from, if any."""
+        if self.on_close is not None:
+            self.on_close()
+
+
+def _sent(response: Response, chunks: t.Iterable[bytes]) -> _Sent:
+    sent = _Sent(chunks)
+    sent.on_close = response.close
+    return sent
+
+
 def _send_buffered(
     response: Response, environ: WSGIEnvironment, start_response: StartResponse
 ) -> t.Iterable[bytes] | None:
@@ -731,8 +751,8 @@ def _send_buffered(
         ):
             start_response(response._status, items[:])
             if environ.get("REQUEST_METHOD") == "HEAD":
-                return []
-            return body  # type: ignore[no-any-return]
+                return _sent(response, ())
+            return _sent(response, body)
     if (
         type(body) is list
         and not response._on_close
@@ -759,8 +779,8 @@ def _send_buffered(
                     or code == 204
                     or 100 <= code < 200
                 ):
-                    return []
-                return body
+                    return _sent(response, ())
+                return _sent(response, body)
     return None
 
 

@@ -649,7 +649,7 @@ cdef object _make(object app, object rv):
     return _apply(rv, status, headers)
 
 
-def make_response(app, rv):
+def make_response(app, rv, ctx=None):
     """The response object for the view return value ``rv`` (the body of
     ``Flask.make_response``); ``TypeError`` for unsupported shapes."""
     return _make(app, rv)

@@ -484,7 +484,7 @@ def _view_name() -> str:
     return repr(ctx.request.endpoint)
 
 
-def make_response(app: t.Any, rv: t.Any) -> t.Any:
+def make_response(app: t.Any, rv: t.Any, ctx: t.Any = None) -> t.Any:
     status: t.Any = None
     headers: t.Any = None
     if type(rv) is tuple:

@@ -9,7 +9,7 @@ from .router_py import Route as Route
 from .router_py import Segment as Segment
 from .router_py import Veto as Veto
 
-__all__ = ["Route", "Router", "Segment"]
+__all__ = ["Route", "Router", "Segment", "plain_binding"]
 
 KIND_REGEX: int
 KIND_NONEMPTY: int
@@ -20,3 +20,5 @@ class Router:
     merge_slashes: t.Any
     def __init__(self, routes: t.Iterable[Route], merge_slashes: bool = True) -> None: ...
     def match(self, path_info: str, method: str) -> tuple[t.Any, dict[str, t.Any]] | None: ...
+
+def plain_binding(host: t.Any, server_name: t.Any, scheme: t.Any) -> bool: ...

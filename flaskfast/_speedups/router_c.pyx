@@ -45,7 +45,7 @@ from .router_py import Route as Route
 from .router_py import Segment as Segment
 from .router_py import Veto as Veto
 
-__all__ = ["Route", "Router", "Segment"]
+__all__ = ["Route", "Router", "Segment", "plain_binding"]
 
 # Must stay equal to the pure twin's values and sources (they describe werkzeug's
 # compiled converter patterns).
@@ -579,3 +579,36 @@ cdef object _regex_edge(
     if found is None:
         del values[mark:]
     return found
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+
+
+def plain_binding(host, server_name, scheme):
+    """``router_py.plain_binding``: not a WebSocket scheme, and the host name
+    before the port is ASCII with dot-separated labels of 1 to 63 characters
+    (the last 0 to 63)."""
+    cdef Py_ssize_t i, n, label = 0
+    cdef const unsigned char* data
+    cdef unsigned char ch
+    if scheme == "ws" or scheme == "wss":
+        return False
+    name = server_name if host is None else host
+    if type(name) is not str or not PyUnicode_IS_ASCII(name):
+        return False
+    data = <const unsigned char*>PyUnicode_DATA(name)
+    n = PyUnicode_GET_LENGTH(name)
+    for i in range(n):
+        ch = data[i]
+        if ch == 58:  # ":" ends the name
+            break
+        if ch == 46:  # "."
+            if label == 0 or label > 63:
+                return False
+            label = 0
+        else:
+            label += 1
+    return label < 64

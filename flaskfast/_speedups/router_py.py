@@ -38,7 +38,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import ValidationError
 
-__all__ = ["Route", "Router", "Segment"]
+__all__ = ["Route", "Router", "Segment", "plain_binding"]
 
 Converter = t.Callable[[str], t.Any]
 Veto = t.Callable[[t.Dict[str, t.Any], str], bool]
@@ -438,3 +438,32 @@ def _regex_edge(
 
 
 _LONE_SLASH = [""]
+
+
+def plain_binding(host: t.Any, server_name: t.Any, scheme: t.Any) -> bool:
+    """A sufficient condition for werkzeug binding a request's URL adapter
+    without error, as an HTTP (not WebSocket) adapter: what the router needs
+    to answer in the adapter's place.
+
+    ``host`` is the ``Host`` header (``server_name``, the environ's
+    ``SERVER_NAME``, when there is none); ``Map.bind`` IDNA-encodes the name
+    before the port, and a failure there is Flask's 400 ``BadHost``. An ASCII
+    name binds when every dot-separated label but the last has 1 to 63
+    characters and the last at most 63, as Python's ``idna`` codec requires.
+    The ``ws`` and ``wss`` schemes make a WebSocket adapter, which refuses
+    HTTP rules. Anything else (a non-ASCII name, an empty or overlong label,
+    a WebSocket scheme) is left to werkzeug's adapter, which gives Flask's
+    answer."""
+    if scheme == "ws" or scheme == "wss":
+        return False
+    name = server_name if host is None else host
+    if type(name) is not str or not name.isascii():
+        return False
+    name = name.partition(":")[0]
+    if len(name) < 64:
+        # PERF: no label of a short name can be too long; only empty ones
+        # need looking for (bench: pure, every scenario).
+        return name[:1] != "." and ".." not in name
+    labels = name.split(".")
+    last = labels.pop()
+    return len(last) < 64 and all(0 < len(label) < 64 for label in labels)

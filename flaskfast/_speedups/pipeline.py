@@ -1,0 +1,885 @@
+# cython: annotation_typing=False
+"""The request pipeline: every step of Flask's request handling, written once.
+
+Each Flask method of the pipeline (``wsgi_app``, ``full_dispatch_request``,
+``preprocess_request``, ``dispatch_request``, ``finalize_request``,
+``make_response``, ``process_response``, ``do_teardown_*``, ``ensure_sync``,
+``create_url_adapter``, ``request_context``, ``app_context``) and of the
+context classes (``__init__``, ``push``, ``pop``, ``match_request``) *is* a
+function of this module: :mod:`flaskfast.app` and :mod:`flaskfast.ctx` assign
+them in their class bodies.  A step that calls another step calls it through
+:func:`_stock`: directly when the object's class and instance still resolve
+the name to this module's function, through the (overridden) attribute
+otherwise.  That check is made on every call, so an override made at any time
+(subclass, instance attribute, class patched after the first request,
+``mock.patch.object``) is honoured from the next call on, as in Flask.
+
+This module is written in Cython's pure-Python mode: ``pipeline.pxd`` types
+it, ``setup.py`` compiles it when a C compiler is available, and the selector
+in ``flaskfast._speedups`` imports this very file as plain Python otherwise
+(or when ``FLASKFAST_NO_EXTENSIONS`` is set).  It imports flaskfast's leaf
+modules (globals, signals, helpers, wrappers, sessions, the kernels), never
+``flaskfast.app`` or ``flaskfast.ctx``; the two stock context classes are
+handed to it by :mod:`flaskfast.ctx` (:func:`use_context_classes`).
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+from inspect import iscoroutinefunction
+
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request as _WzRequest
+from werkzeug.wrappers import Response as _WzResponse
+
+from ..globals import _cv_app
+from ..globals import _cv_request
+from ..helpers import _split_blueprint_path
+from ..sansio.scaffold import _sentinel
+from ..sessions import SecureCookieSessionInterface
+from ..signals import appcontext_popped
+from ..signals import appcontext_pushed
+from ..signals import appcontext_tearing_down
+from ..signals import request_finished
+from ..signals import request_started
+from ..signals import request_tearing_down
+from ..wrappers import Request as _Request
+from ..wrappers import Response as _Response
+from ..wrappers import _plain_pipeline
+from ..wrappers import _Sent
+from . import response as _response_kernel
+from . import router as _router_kernel
+
+try:
+    import cython
+except ImportError:  # Cython is only needed to compile this module.
+    from . import _cython_shim as cython  # type: ignore[no-redef]
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+# The environ keys a request's URL adapter is bound from, in the order of the
+# snapshot a request context keeps of them (see RequestContext.__init__).
+_ADAPTER_KEYS = (
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "REQUEST_METHOD",
+    "HTTP_UPGRADE",
+    "HTTP_CONNECTION",
+)
+_APP_ONLY = (None,)
+_NO_BLUEPRINT = (_APP_ONLY, _APP_ONLY)
+_PRESERVE = "werkzeug.debug.preserve_context"
+_MISSING: t.Any = object()
+_SENTINEL: t.Any = _sentinel
+
+# Filled by flaskfast.ctx (use_context_classes).
+_AppContext: t.Any = None
+_RequestContext: t.Any = None
+
+
+def use_context_classes(app_context: type, request_context: type) -> None:
+    """Name the stock context classes that ``app_context()`` and
+    ``request_context()`` build (called once by :mod:`flaskfast.ctx`)."""
+    global _AppContext, _RequestContext
+    _AppContext = app_context
+    _RequestContext = request_context
+
+
+def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
+    """Whether an object of class ``cls`` whose ``__dict__`` is ``attrs``
+    resolves ``name`` to ``step``: neither the class (or a base) nor the
+    instance has replaced it."""
+    if cython.compiled:
+        return _c_stock(cls, attrs, name, step)  # noqa: F821 - pipeline.pxd
+    return getattr(cls, name, None) is step and name not in attrs
+
+
+# -- the WSGI application -------------------------------------------------------
+
+
+def app_call(self: t.Any, environ: WSGIEnvironment, start_response: StartResponse) -> t.Any:
+    """``Flask.__call__``: ``self.wsgi_app(environ, start_response)``, so
+    middleware can wrap ``wsgi_app`` while keeping the app object."""
+    if _stock(type(self), self.__dict__, "wsgi_app", wsgi_app):
+        return wsgi_app(self, environ, start_response)
+    return self.wsgi_app(environ, start_response)
+
+
+def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartResponse) -> t.Any:
+    """The WSGI application: push a request context, dispatch, and return
+    the response's WSGI iterable (which has ``close()``); the context is
+    popped, running the teardown functions, whatever happens.  An environ
+    that cannot be served (see :func:`_environ_problem`) gets a 400 first."""
+    problem = _environ_problem(environ)
+    if problem is not None:
+        return _Sent(BadRequest(problem)(environ, start_response))
+    attrs = self.__dict__
+    cls = type(self)
+    if _stock(cls, attrs, "request_context", request_context):
+        ctx = _RequestContext(self, environ)
+    else:
+        ctx = self.request_context(environ)
+    error: BaseException | None = None
+    try:
+        try:
+            if _stock(type(ctx), ctx.__dict__, "push", request_ctx_push):
+                request_ctx_push(ctx)
+            else:
+                ctx.push()
+            if _stock(cls, attrs, "full_dispatch_request", full_dispatch_request):
+                response = _full_dispatch(self, attrs, True)
+            else:
+                response = self.full_dispatch_request()
+        except Exception as e:
+            error = e
+            response = self.handle_exception(e)
+        except:  # noqa: E722
+            error = sys.exc_info()[1]
+            raise
+        if type(response) is tuple:
+            return _send_text(response, environ, start_response)
+        return _respond(response, environ, start_response)
+    finally:
+        if _PRESERVE in environ:
+            environ[_PRESERVE](_cv_app.get())
+            environ[_PRESERVE](_cv_request.get())
+        if error is not None and self.should_ignore_error(error):
+            error = None
+        if _stock(type(ctx), ctx.__dict__, "pop", request_ctx_pop):
+            request_ctx_pop(ctx, error)
+        else:
+            ctx.pop(error)
+
+
+_ENVIRON_STRINGS = (
+    "REQUEST_METHOD",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "HTTP_HOST",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "HTTP_COOKIE",
+)
+
+
+def _environ_problem(environ: t.Any) -> str | None:
+    """Check the parts of a WSGI environ that request handling relies on.
+
+    Missing optional keys get PEP 3333 defaults; an environ that cannot be
+    served gets a short reason, answered with 400 before any app code runs.
+    """
+    # PERF: one expression covers a well-formed environ (bench: every scenario).
+    path = environ.get("PATH_INFO", "")
+    host = environ.get("HTTP_HOST")
+    if (
+        type(path) is str
+        and path.isascii()
+        and type(host) is str
+        and host.isprintable()
+        and "wsgi.input" in environ
+        and "wsgi.errors" in environ
+        and "wsgi.url_scheme" in environ
+        and type(environ.get("REQUEST_METHOD")) is str
+    ):
+        return None
+    if "wsgi.input" not in environ:
+        from io import BytesIO
+
+        environ["wsgi.input"] = BytesIO()
+    if "wsgi.errors" not in environ:
+        environ["wsgi.errors"] = sys.stderr
+    if "wsgi.url_scheme" not in environ:
+        environ["wsgi.url_scheme"] = "http"
+    if "REQUEST_METHOD" not in environ:
+        environ["REQUEST_METHOD"] = "GET"
+    if host is None:
+        if "SERVER_NAME" not in environ:
+            return "The request has no Host header and the server sent no SERVER_NAME."
+    elif type(host) is str and not host.isprintable():
+        return "The Host header contains control characters."
+    if type(path) is str and not path.isascii():
+        try:
+            path.encode("latin1")
+        except UnicodeEncodeError:
+            return "The request path is not a PEP 3333 latin-1 string."
+    for key in _ENVIRON_STRINGS:
+        value = environ.get(key)
+        if value is not None and type(value) is not str:
+            return f"The WSGI environ key {key} is not a string."
+    return None
+
+
+def _respond(response: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+    """``response(environ, start_response)``, whose iterable always has
+    ``close()`` (PEP 3333)."""
+    sent = response(environ, start_response)
+    if hasattr(sent, "close"):
+        return sent
+    # A WSGI app returned by a view may return a plain list.
+    return _Sent(sent)
+
+
+# PERF: the Content-Length headers of small bodies, each made once, when
+# first needed (bench: every text scenario, bench/server.py).
+_LENGTHS: list[t.Any] = [None] * 2048
+
+
+def _send_text(direct: tuple[t.Any, ...], environ: t.Any, start_response: t.Any) -> t.Any:
+    """Send ``(status line, Content-Type header, data)`` found by
+    :func:`_direct`, as the response's WSGI call would have."""
+    data = direct[2]
+    size = len(data)
+    if size < 2048:
+        length = _LENGTHS[size]
+        if length is None:
+            length = _LENGTHS[size] = ("Content-Length", str(size))
+    else:
+        length = ("Content-Length", str(size))
+    start_response(direct[0], [direct[1], length])
+    if environ.get("REQUEST_METHOD") == "HEAD":
+        return _Sent()
+    return _Sent((data,))
+
+
+# -- dispatching ------------------------------------------------------------------
+
+
+def full_dispatch_request(self: t.Any) -> t.Any:
+    """Run the before-request functions and the view (or the error
+    handlers), then finalize the result into a response."""
+    return _full_dispatch(self, self.__dict__, False)
+
+
+def _full_dispatch(app: t.Any, attrs: t.Any, text: bool) -> t.Any:
+    """``full_dispatch_request``; with ``text``, a ``str``/``bytes`` result
+    that nothing would see as a response object comes back as the tuple
+    :func:`_direct` makes, for :func:`_send_text`."""
+    if app._got_first_request is not True:
+        app._got_first_request = True
+    cls = type(app)
+    try:
+        if request_started.receivers:
+            request_started.send(app, _async_wrapper=app.ensure_sync)
+        if _stock(cls, attrs, "preprocess_request", preprocess_request):
+            rv = preprocess_request(app)
+        else:
+            rv = app.preprocess_request()
+        if rv is None:
+            if _stock(cls, attrs, "dispatch_request", dispatch_request):
+                rv = dispatch_request(app)
+            else:
+                rv = app.dispatch_request()
+    except Exception as e:
+        rv = app.handle_user_exception(e)
+    if not _stock(cls, attrs, "finalize_request", finalize_request):
+        return app.finalize_request(rv)
+    if text and (type(rv) is str or type(rv) is bytes):
+        # PERF: a text response nothing would see is sent without building
+        # it (bench: hello, path_param, bench/server.py).
+        direct = _direct(app, attrs, rv)
+        if direct is not None:
+            return direct
+    return finalize_request(app, rv)
+
+
+def preprocess_request(self: t.Any) -> t.Any:
+    """Run the URL value preprocessors, then the before-request functions
+    (app first, then blueprints outermost first); a non-None return value
+    stops the request and becomes the response."""
+    preprocessors = self.url_value_preprocessors
+    before = self.before_request_funcs
+    if not preprocessors and not before:
+        return None
+    req = _cv_request.get().request
+    names = _hook_names(req)[0]
+    if preprocessors:
+        for name in names:
+            if name in preprocessors:
+                for url_func in preprocessors[name]:
+                    url_func(req.endpoint, req.view_args)
+    if before:
+        attrs = self.__dict__
+        for name in names:
+            if name in before:
+                for before_func in before[name]:
+                    rv = _sync(self, attrs, before_func)()
+                    if rv is not None:
+                        return rv
+    return None
+
+
+def dispatch_request(self: t.Any) -> t.Any:
+    """Call the view function of the matched rule with its arguments (or
+    answer an automatic OPTIONS request, or raise the routing error)."""
+    req = _cv_request.get().request
+    if req.routing_exception is not None:
+        self.raise_routing_exception(req)
+    rule = req.url_rule
+    if getattr(rule, "provide_automatic_options", False) and req.method == "OPTIONS":
+        return self.make_default_options_response()
+    view_args = req.view_args
+    return _sync(self, self.__dict__, self.view_functions[rule.endpoint])(**view_args)
+
+
+def finalize_request(self: t.Any, rv: t.Any, from_error_handler: bool = False) -> t.Any:
+    """Turn a view or handler result into the final response: make it,
+    process it, send ``request_finished``.  With ``from_error_handler`` a
+    failure while processing is logged instead of raised."""
+    attrs = self.__dict__
+    cls = type(self)
+    if _stock(cls, attrs, "make_response", make_response):
+        response = make_response(self, rv)
+    else:
+        response = self.make_response(rv)
+    try:
+        if _stock(cls, attrs, "process_response", process_response):
+            response = process_response(self, response)
+        else:
+            response = self.process_response(response)
+        if request_finished.receivers:
+            request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
+    except Exception:
+        if not from_error_handler:
+            raise
+        self.logger.exception(
+            "Request finalizing failed with an error while handling an error"
+        )
+    return response
+
+
+def make_response(self: t.Any, rv: t.Any) -> t.Any:
+    """Convert a view's return value into :attr:`response_class`.
+
+    Accepts text (``str``/``bytes``), a ``dict`` or ``list`` (JSON), a
+    generator or iterator, a response object, a WSGI callable, and the
+    tuples ``(body, status)``, ``(body, headers)`` and
+    ``(body, status, headers)``; raises ``TypeError`` otherwise.
+    """
+    return _response_kernel.make_response(self, rv, _cv_request.get(None))
+
+
+def process_response(self: t.Any, response: t.Any) -> t.Any:
+    """Run the ``after_this_request`` functions, then the after-request
+    functions (blueprints innermost first, then the app, each in reverse
+    registration order), then save the session."""
+    ctx = _cv_request.get()
+    for func in ctx._after_request_functions:
+        response = self.ensure_sync(func)(response)
+    after = self.after_request_funcs
+    if after:
+        attrs = self.__dict__
+        for name in _hook_names(ctx.request)[1]:
+            if name in after:
+                for func in reversed(after[name]):
+                    response = _sync(self, attrs, func)(response)
+    interface = self.session_interface
+    sess = ctx._session_obj
+    if sess is None:
+        # PERF: the stock cookie session is opened lazily (see _lazy_session);
+        # if nothing touched it and no cookie came in, saving it would do
+        # nothing (bench: every scenario without a session).
+        req = ctx.request
+        cookie = req.environ.get("HTTP_COOKIE")
+        pushed = ctx.__dict__.get("_pushed_cookie", cookie)
+        if pushed is None or (
+            cookie == pushed and interface.get_cookie_name(self) not in req.cookies
+        ):
+            return response
+        sess = open_session(ctx)
+    if not interface.is_null_session(sess):
+        interface.save_session(self, sess, response)
+    return response
+
+
+def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
+    """``(status line, Content-Type header, data)`` that the response for the
+    text ``rv`` would send, when ``make_response`` and ``process_response``
+    are stock, no hook, session or signal would see the response object, and
+    its class sends text exactly as werkzeug does; otherwise ``None``."""
+    cls = type(app)
+    if (
+        request_finished.receivers
+        or app.after_request_funcs
+        or not _stock(cls, attrs, "make_response", make_response)
+        or not _stock(cls, attrs, "process_response", process_response)
+    ):
+        return None
+    ctx = _cv_request.get()
+    if ctx._after_request_functions or ctx._session_obj is not None:
+        return None
+    pushed = getattr(ctx, "_pushed_cookie", _MISSING)
+    if pushed is _MISSING:
+        pushed = ctx.request.environ.get("HTTP_COOKIE")
+    if pushed is not None:
+        return None  # process_response may have a session to save
+    response_class = app.response_class
+    if (
+        type(response_class) is not type
+        or response_class.__call__ is not _STOCK_RESPONSE_CALL
+        or response_class.close is not _STOCK_RESPONSE_CLOSE
+        or not _plain_pipeline(response_class)
+    ):
+        return None
+    head = _response_kernel.plain_head(response_class)
+    if head is None:
+        return None
+    # werkzeug's set_data encodes text as UTF-8 and keeps bytes as they are.
+    return head[0], ("Content-Type", head[1]), rv.encode() if type(rv) is str else rv
+
+
+def ensure_sync(self: t.Any, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """Return ``func`` callable from synchronous code: coroutine functions
+    are wrapped with :meth:`async_to_sync`."""
+    if iscoroutinefunction(func):
+        return self.async_to_sync(func)
+    return func
+
+
+def _sync(app: t.Any, attrs: t.Any, func: t.Any) -> t.Any:
+    """``app.ensure_sync(func)`` for a registered (long-lived) function."""
+    # PERF: inspect.iscoroutinefunction costs several calls; with the stock
+    # ensure_sync the functions found synchronous are remembered in
+    # app._sync_cache (bench: every scenario).  Wrappers of coroutine
+    # functions are not: async_to_sync is asked every time.
+    if _stock(type(app), attrs, "ensure_sync", ensure_sync):
+        cache = app._sync_cache
+        try:
+            if func in cache:
+                return func
+        except TypeError:  # unhashable callable
+            return ensure_sync(app, func)
+        if iscoroutinefunction(func):
+            return app.async_to_sync(func)
+        cache[func] = True
+        return func
+    return app.ensure_sync(func)
+
+
+# PERF: the hook loops need the blueprint names of the matched endpoint in
+# two orders at three points of a request; with the stock Request.blueprints
+# they depend on the endpoint string only, so both orders are built once per
+# endpoint (bench: blueprint_hooks).
+_hook_names_cache: dict[t.Any, t.Any] = {}
+_HOOK_NAMES_SIZE = 512
+
+
+def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
+    """``((None, *reversed(bps)), (*bps, None))`` for ``bps =
+    request.blueprints``: the scopes of ``before_request`` and of
+    ``after_request`` / teardown functions, in calling order."""
+    cls = type(request)
+    if (
+        cls.blueprints is _STOCK_BLUEPRINTS
+        and cls.blueprint is _STOCK_BLUEPRINT
+        and cls.endpoint is _STOCK_ENDPOINT
+    ):
+        rule = request.url_rule
+        if rule is None:
+            return _NO_BLUEPRINT
+        endpoint = rule.endpoint
+        if type(endpoint) is str:
+            names = _hook_names_cache.get(endpoint)
+            if names is not None:
+                return names  # type: ignore[no-any-return]
+            if "." not in endpoint:
+                names = _NO_BLUEPRINT
+            else:
+                bps = _split_blueprint_path(endpoint.rpartition(".")[0])
+                names = ((None, *reversed(bps)), (*bps, None))
+            if len(_hook_names_cache) >= _HOOK_NAMES_SIZE:
+                _hook_names_cache.clear()
+            _hook_names_cache[endpoint] = names
+            return names  # type: ignore[no-any-return]
+    bps = request.blueprints
+    if not bps:
+        return _NO_BLUEPRINT
+    return ((None, *reversed(bps)), (*bps, None))
+
+
+def _blueprint_scopes() -> t.Any:
+    """The after-request / teardown scopes of the current request (the app
+    only outside one)."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return _APP_ONLY
+    return _hook_names(ctx.request)[1]
+
+
+# -- teardown -----------------------------------------------------------------
+
+
+def do_teardown_request(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
+    """Run the teardown-request functions (blueprints innermost first, then
+    the app, each in reverse order) and send ``request_tearing_down``."""
+    if exc is _SENTINEL:
+        exc = sys.exc_info()[1]
+    teardown = self.teardown_request_funcs
+    if teardown:
+        attrs = self.__dict__
+        for name in _blueprint_scopes():
+            if name in teardown:
+                for func in reversed(teardown[name]):
+                    _sync(self, attrs, func)(exc)
+    if request_tearing_down.receivers:
+        request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+
+def do_teardown_appcontext(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
+    """Run the teardown-appcontext functions in reverse order and send
+    ``appcontext_tearing_down``."""
+    if exc is _SENTINEL:
+        exc = sys.exc_info()[1]
+    funcs = self.teardown_appcontext_funcs
+    if funcs:
+        attrs = self.__dict__
+        for func in reversed(funcs):
+            _sync(self, attrs, func)(exc)
+    if appcontext_tearing_down.receivers:
+        appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+
+# -- contexts -------------------------------------------------------------------
+
+
+def app_context(self: t.Any) -> t.Any:
+    """A new application context for this app (use with ``with``)."""
+    return _AppContext(self)
+
+
+def request_context(self: t.Any, environ: WSGIEnvironment) -> t.Any:
+    """A new request context for the WSGI ``environ``."""
+    return _RequestContext(self, environ)
+
+
+def app_ctx_init(self: t.Any, app: t.Any) -> None:
+    """Bind ``app``; its URL adapter for building URLs outside requests is
+    made on first use when ``create_url_adapter`` is the stock one."""
+    self.app = app
+    # PERF: only url_for needs the adapter; with the stock factory it is
+    # bound on first use to what Flask binds it to here (bench: every
+    # scenario pushes an app context).
+    if _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter):
+        config = app.config
+        self._adapter_config = (
+            config["SERVER_NAME"],
+            config["APPLICATION_ROOT"],
+            config["PREFERRED_URL_SCHEME"],
+        )
+    else:
+        self.url_adapter = app.create_url_adapter(None)
+    self._cv_tokens = []
+
+
+def app_ctx_push(self: t.Any) -> None:
+    """Make this the active application context and send
+    ``appcontext_pushed``."""
+    self._cv_tokens.append(_cv_app.set(self))
+    # PERF: blinker's send() walks its bookkeeping even with no receivers
+    # (bench: every scenario).
+    if appcontext_pushed.receivers:
+        app = self.app
+        appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
+
+
+def app_ctx_pop(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
+    """Deactivate this context; the outermost pop runs the app's
+    ``teardown_appcontext`` functions with ``exc``; ``appcontext_popped``
+    is sent."""
+    tokens = self._cv_tokens
+    app = self.app
+    try:
+        if len(tokens) == 1:
+            if exc is _SENTINEL:
+                exc = sys.exc_info()[1]
+            if _stock(type(app), app.__dict__, "do_teardown_appcontext", do_teardown_appcontext):
+                do_teardown_appcontext(app, exc)
+            else:
+                app.do_teardown_appcontext(exc)
+    finally:
+        current = _cv_app.get()
+        _cv_app.reset(tokens.pop())
+    if current is not self:
+        raise AssertionError(
+            f"Popped the wrong app context: {current!r} is active, not {self!r}."
+        )
+    if appcontext_popped.receivers:
+        appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
+
+
+def request_ctx_init(
+    self: t.Any,
+    app: t.Any,
+    environ: WSGIEnvironment,
+    request: t.Any = None,
+    session: t.Any = None,
+) -> None:
+    """Hold the request (``app.request_class(environ)`` unless given), its
+    URL adapter, session and flashed messages."""
+    self.app = app
+    if request is None:
+        request = app.request_class(environ)
+        request.json_module = app.json
+    self.request = request
+    if _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter):
+        # PERF: the adapter is bound on first use, from the environ as it is
+        # now (bench: every scenario; routing needs no adapter).
+        renv = request.environ
+        self._adapter_environ = tuple(map(renv.get, _ADAPTER_KEYS))
+    else:
+        self._build_url_adapter()
+    self.flashes = None
+    self._session_obj = session
+    self._after_request_functions = []
+    self._cv_tokens = []
+
+
+def request_ctx_push(self: t.Any) -> None:
+    """Make this the active request context (pushing an app context first
+    unless one for the same app is active), open the session and match the
+    URL."""
+    app = self.app
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None or app_ctx.app is not app:
+        if _stock(type(app), app.__dict__, "app_context", app_context):
+            app_ctx = _AppContext(app)
+        else:
+            app_ctx = app.app_context()
+        if _stock(type(app_ctx), app_ctx.__dict__, "push", app_ctx_push):
+            app_ctx_push(app_ctx)
+        else:
+            app_ctx.push()
+    else:
+        app_ctx = None
+    self._cv_tokens.append((_cv_request.set(self), app_ctx))
+    attrs = self.__dict__
+    if self._session_obj is None:
+        if _lazy_session(app):
+            self._pushed_cookie = self.request.environ.get("HTTP_COOKIE")
+        else:
+            open_session(self)
+    if not _stock(type(self), attrs, "match_request", match_request):
+        if self.url_adapter is not None:
+            self.match_request()
+    elif not ("_adapter_environ" in attrs and "url_adapter" not in attrs and _fast_match(self)):
+        if self.url_adapter is not None:
+            match_request(self)
+
+
+def match_request(self: t.Any) -> None:
+    """Match the request against the URL map, storing the rule and view
+    arguments on the request, or the routing exception."""
+    try:
+        result = self.url_adapter.match(return_rule=True)
+        self.request.url_rule, self.request.view_args = result
+    except HTTPException as e:
+        self.request.routing_exception = e
+
+
+def request_ctx_pop(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
+    """Deactivate this context; the outermost pop runs the request teardown
+    functions with ``exc``, closes the request and pops the app context
+    pushed with it."""
+    tokens = self._cv_tokens
+    outermost = len(tokens) == 1
+    try:
+        if outermost:
+            if exc is _SENTINEL:
+                exc = sys.exc_info()[1]
+            app = self.app
+            if _stock(type(app), app.__dict__, "do_teardown_request", do_teardown_request):
+                do_teardown_request(app, exc)
+            else:
+                app.do_teardown_request(exc)
+            _close_request(self.request)
+    finally:
+        current = _cv_request.get()
+        token, app_ctx = tokens.pop()
+        _cv_request.reset(token)
+        if outermost:
+            # Drop the environ's back-reference so the request can be freed.
+            current.request.environ["werkzeug.request"] = None
+        if app_ctx is not None:
+            if _stock(type(app_ctx), app_ctx.__dict__, "pop", app_ctx_pop):
+                app_ctx_pop(app_ctx, exc)
+            else:
+                app_ctx.pop(exc)
+        if current is not self:
+            raise AssertionError(
+                f"Popped the wrong request context: {current!r} is active,"
+                f" not {self!r}."
+            )
+
+
+def _close_request(request: t.Any) -> None:
+    """``request.close()`` if it has one, unless it would do nothing."""
+    # PERF: werkzeug's close() and the stock Request.close only close parsed
+    # uploaded files (bench: every scenario).
+    attrs = request.__dict__
+    cls = type(request)
+    if not attrs.get("files") and (
+        _stock(cls, attrs, "close", _STOCK_REQUEST_CLOSE)
+        or _stock(cls, attrs, "close", _WZ_REQUEST_CLOSE)
+    ):
+        return
+    close = getattr(request, "close", None)
+    if close is not None:
+        close()
+
+
+# -- routing and sessions, as the request context's push does them ----------------
+
+
+def _fast_match(ctx: t.Any) -> bool:
+    """Match through the router kernel, as the stock adapter would match
+    the environ as it was when the context was made; False when the kernel
+    cannot decide (then werkzeug's adapter matches)."""
+    app = ctx.app
+    if app.subdomain_matching or app.config["TRUSTED_HOSTS"] is not None:
+        return False
+    request = ctx.request
+    environ = request.environ
+    saved = ctx._adapter_environ
+    path = saved[5]
+    if "HTTP_UPGRADE" in environ or saved[8] is not None:
+        return False  # websocket upgrades are matched by werkzeug
+    if not path or not _router_kernel.plain_binding(saved[0], saved[1], saved[3]):
+        return False
+    if path.isascii():
+        # PERF: latin-1 then UTF-8 decoding gives an ASCII path back
+        # unchanged (bench: every scenario).
+        path_info = path
+    else:
+        try:
+            path_info = path.encode("latin1").decode(errors="replace")
+        except UnicodeError:
+            request.routing_exception = BadRequest("The request path is not valid.")
+            return True
+    rattrs = request.__dict__
+    if "method" in rattrs:
+        method = request.method
+    else:
+        # PERF: the value the lazy Request.method computes, stored so later
+        # reads are plain attribute reads (bench: every scenario).
+        raw = saved[7]
+        if raw is None:
+            raw = environ.get("REQUEST_METHOD", "GET")
+        method = rattrs["method"] = str(raw).upper()
+    try:
+        result = app.url_map.fast_match(path_info, method)
+    except HTTPException as e:
+        request.routing_exception = e
+        return True
+    if result is None:
+        return False
+    request.url_rule, request.view_args = result
+    return True
+
+
+def _lazy_session(app: t.Any) -> bool:
+    """Whether the session may be opened on first use: the stock cookie
+    session interface, whose opening has no side effects."""
+    interface = app.session_interface
+    cls = type(interface)
+    return cls is SecureCookieSessionInterface and _stock(
+        cls, interface.__dict__, "open_session", _STOCK_OPEN_SESSION
+    ) and _stock(cls, interface.__dict__, "save_session", _STOCK_SAVE_SESSION)
+
+
+def open_session(ctx: t.Any) -> t.Any:
+    """Open ``ctx``'s session (a null session when the interface gives
+    none), as the request context's push does; when it was left for first
+    use, the cookies are read as they were at push."""
+    app = ctx.app
+    interface = app.session_interface
+    request = ctx.request
+    environ = request.environ
+    pushed_cookie = ctx.__dict__.get("_pushed_cookie", _MISSING)
+    current = environ.get("HTTP_COOKIE")
+    if (
+        pushed_cookie is not _MISSING
+        and current != pushed_cookie
+        and "cookies" not in request.__dict__
+    ):
+        # Opened lazily after something changed the Cookie header: read the
+        # cookies as they were at push, when Flask opens the session.
+        _set_or_drop(environ, "HTTP_COOKIE", pushed_cookie)
+        try:
+            request.cookies  # noqa: B018 - caches the push-time cookies
+        finally:
+            _set_or_drop(environ, "HTTP_COOKIE", current)
+    session = interface.open_session(app, request)
+    if session is None:
+        session = interface.make_null_session(app)
+    ctx._session_obj = session
+    return session
+
+
+def _set_or_drop(environ: t.Any, key: str, value: t.Any) -> None:
+    if value is None:
+        environ.pop(key, None)
+    else:
+        environ[key] = value
+
+
+# -- URL adapters -----------------------------------------------------------------
+
+
+def create_url_adapter(self: t.Any, request: t.Any) -> t.Any:
+    """Bind :attr:`url_map` to ``request`` (or, outside a request, to
+    ``SERVER_NAME`` if configured) for matching and building URLs."""
+    config = self.config
+    if request is not None:
+        trusted_hosts = config["TRUSTED_HOSTS"]
+        if trusted_hosts is not None:
+            request.trusted_hosts = trusted_hosts
+        # Validate the host against TRUSTED_HOSTS now (raises a 400).
+        from werkzeug.wsgi import get_host
+
+        request.host = get_host(request.environ, request.trusted_hosts)
+        subdomain = None
+        server_name = config["SERVER_NAME"]
+        if self.url_map.host_matching:
+            # The request's own host must be matched, not SERVER_NAME.
+            server_name = None
+        elif not self.subdomain_matching:
+            subdomain = self.url_map.default_subdomain or ""
+        return self.url_map.bind_to_environ(
+            request.environ, server_name=server_name, subdomain=subdomain
+        )
+    if config["SERVER_NAME"] is not None:
+        return self.url_map.bind(
+            config["SERVER_NAME"],
+            script_name=config["APPLICATION_ROOT"],
+            url_scheme=config["PREFERRED_URL_SCHEME"],
+        )
+    return None
+
+
+def stock_url_adapter(app: t.Any) -> bool:
+    """Whether ``app.create_url_adapter`` is this module's (so adapters may
+    be bound lazily and URLs remembered)."""
+    return _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter)
+
+
+# The stock functions of other classes that the steps above stand in for.
+_STOCK_RESPONSE_CALL = _Response.__call__
+_STOCK_RESPONSE_CLOSE = _WzResponse.close
+_STOCK_REQUEST_CLOSE = _Request.close
+_WZ_REQUEST_CLOSE = _WzRequest.close
+_STOCK_BLUEPRINTS = _Request.__dict__["blueprints"]
+_STOCK_BLUEPRINT = _Request.__dict__["blueprint"]
+_STOCK_ENDPOINT = _Request.__dict__["endpoint"]
+_STOCK_OPEN_SESSION = SecureCookieSessionInterface.open_session
+_STOCK_SAVE_SESSION = SecureCookieSessionInterface.save_session
