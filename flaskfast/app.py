@@ -471,9 +471,39 @@ class Flask(App):
     do_teardown_request = _pipeline.do_teardown_request
     do_teardown_appcontext = _pipeline.do_teardown_appcontext
     ensure_sync = _pipeline.ensure_sync
-    create_url_adapter = _pipeline.create_url_adapter
 
     # -- dispatching -------------------------------------------------------
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Bind :attr:`url_map` to ``request`` (or, outside a request, to
+        ``SERVER_NAME`` if configured) for matching and building URLs."""
+        config = self.config
+        if request is not None:
+            trusted_hosts = config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                request.trusted_hosts = trusted_hosts
+            # Validate the host against TRUSTED_HOSTS now (raises a 400).
+            from werkzeug.wsgi import get_host
+
+            request.host = get_host(request.environ, request.trusted_hosts)
+            subdomain = None
+            server_name = config["SERVER_NAME"]
+            if self.url_map.host_matching:
+                # The request's own host must be matched, not SERVER_NAME.
+                server_name = None
+            elif not self.subdomain_matching:
+                subdomain = self.url_map.default_subdomain or ""
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=server_name, subdomain=subdomain
+            )
+        if config["SERVER_NAME"] is not None:
+            return self.url_map.bind(
+                config["SERVER_NAME"],
+                script_name=config["APPLICATION_ROOT"],
+                url_scheme=config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
 
     def make_default_options_response(self) -> Response:
         """The response to an automatic OPTIONS request: empty, with
@@ -681,3 +711,6 @@ def _blueprints() -> list[str]:
     if ctx is None:
         return []
     return ctx.request.blueprints
+
+
+_pipeline.use_url_adapter_factory(Flask.create_url_adapter)

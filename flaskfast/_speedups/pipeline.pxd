@@ -21,6 +21,7 @@ cdef inline bint _c_stock(object cls, object attrs, str name, object step) excep
 
 cdef object _AppContext
 cdef object _RequestContext
+cdef object _STOCK_URL_ADAPTER
 cdef tuple _APP_ONLY
 cdef tuple _NO_BLUEPRINT
 cdef str _PRESERVE
@@ -80,5 +81,4 @@ cdef bint _lazy_session(object app) except -1
 cpdef open_session(ctx)
 cdef object _set_or_drop(object environ, str key, object value)
 
-cpdef create_url_adapter(self, request)
 cpdef bint stock_url_adapter(app) except -1

@@ -4,7 +4,7 @@
 Each Flask method of the pipeline (``wsgi_app``, ``full_dispatch_request``,
 ``preprocess_request``, ``dispatch_request``, ``finalize_request``,
 ``make_response``, ``process_response``, ``do_teardown_*``, ``ensure_sync``,
-``create_url_adapter``, ``request_context``, ``app_context``) and of the
+``request_context``, ``app_context``) and of the
 context classes (``__init__``, ``push``, ``pop``, ``match_request``) *is* a
 function of this module: :mod:`flaskfast.app` and :mod:`flaskfast.ctx` assign
 them in their class bodies.  A step that calls another step calls it through
@@ -81,9 +81,11 @@ _PRESERVE = "werkzeug.debug.preserve_context"
 _MISSING: t.Any = object()
 _SENTINEL: t.Any = _sentinel
 
-# Filled by flaskfast.ctx (use_context_classes).
+# Filled by flaskfast.ctx (use_context_classes) and flaskfast.app
+# (use_url_adapter_factory).
 _AppContext: t.Any = None
 _RequestContext: t.Any = None
+_STOCK_URL_ADAPTER: t.Any = None
 
 
 def use_context_classes(app_context: type, request_context: type) -> None:
@@ -92,6 +94,15 @@ def use_context_classes(app_context: type, request_context: type) -> None:
     global _AppContext, _RequestContext
     _AppContext = app_context
     _RequestContext = request_context
+
+
+def use_url_adapter_factory(factory: t.Callable[..., t.Any]) -> None:
+    """Name ``Flask.create_url_adapter``, which is defined with the app (so
+    that werkzeug's binding warnings name ``flask.app``, as with Flask):
+    while an app uses it, adapters are bound lazily (called once by
+    :mod:`flaskfast.app`)."""
+    global _STOCK_URL_ADAPTER
+    _STOCK_URL_ADAPTER = factory
 
 
 def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
@@ -570,7 +581,7 @@ def app_ctx_init(self: t.Any, app: t.Any) -> None:
     # PERF: only url_for needs the adapter; with the stock factory it is
     # bound on first use to what Flask binds it to here (bench: every
     # scenario pushes an app context).
-    if _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter):
+    if stock_url_adapter(app):
         config = app.config
         self._adapter_config = (
             config["SERVER_NAME"],
@@ -632,7 +643,7 @@ def request_ctx_init(
         request = app.request_class(environ)
         request.json_module = app.json
     self.request = request
-    if _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter):
+    if stock_url_adapter(app):
         # PERF: the adapter is bound on first use, from the environ as it is
         # now (bench: every scenario; routing needs no adapter).
         renv = request.environ
@@ -836,41 +847,10 @@ def _set_or_drop(environ: t.Any, key: str, value: t.Any) -> None:
 # -- URL adapters -----------------------------------------------------------------
 
 
-def create_url_adapter(self: t.Any, request: t.Any) -> t.Any:
-    """Bind :attr:`url_map` to ``request`` (or, outside a request, to
-    ``SERVER_NAME`` if configured) for matching and building URLs."""
-    config = self.config
-    if request is not None:
-        trusted_hosts = config["TRUSTED_HOSTS"]
-        if trusted_hosts is not None:
-            request.trusted_hosts = trusted_hosts
-        # Validate the host against TRUSTED_HOSTS now (raises a 400).
-        from werkzeug.wsgi import get_host
-
-        request.host = get_host(request.environ, request.trusted_hosts)
-        subdomain = None
-        server_name = config["SERVER_NAME"]
-        if self.url_map.host_matching:
-            # The request's own host must be matched, not SERVER_NAME.
-            server_name = None
-        elif not self.subdomain_matching:
-            subdomain = self.url_map.default_subdomain or ""
-        return self.url_map.bind_to_environ(
-            request.environ, server_name=server_name, subdomain=subdomain
-        )
-    if config["SERVER_NAME"] is not None:
-        return self.url_map.bind(
-            config["SERVER_NAME"],
-            script_name=config["APPLICATION_ROOT"],
-            url_scheme=config["PREFERRED_URL_SCHEME"],
-        )
-    return None
-
-
 def stock_url_adapter(app: t.Any) -> bool:
-    """Whether ``app.create_url_adapter`` is this module's (so adapters may
-    be bound lazily and URLs remembered)."""
-    return _stock(type(app), app.__dict__, "create_url_adapter", create_url_adapter)
+    """Whether ``app.create_url_adapter`` is ``Flask``'s own (so adapters may
+    be bound lazily, as that one would bind them, and URLs remembered)."""
+    return _stock(type(app), app.__dict__, "create_url_adapter", _STOCK_URL_ADAPTER)
 
 
 # The stock functions of other classes that the steps above stand in for.
