@@ -2,8 +2,8 @@
 
 Run: ``pytest bench/test_kernels.py --benchmark-group-by=group``.  Every group
 holds one ``py`` and one ``c`` benchmark; the ``c`` ones skip when the
-kernels are not built.  Contexts are pushed through the kernel under test
-(``flaskfast.ctx`` delegates to it for the duration of the benchmark).
+kernels are not built.  The request pipeline (one module, compiled or not)
+has no twin here: ``bench/test_bench.py`` measures whole requests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import NotFound
 
 import flaskfast
-import flaskfast.ctx
 
 TWINS = ("py", "c")
 
@@ -74,44 +73,16 @@ def test_response(benchmark: t.Any, app: flaskfast.Flask, case: str, twin: str) 
     assert rv.status_code in (200, 201, 404)
 
 
-@pytest.fixture
-def routed(request: pytest.FixtureRequest) -> t.Iterator[ModuleType]:
-    """The context kernel for ``twin``, also behind ``flaskfast.ctx``."""
-    mod = kernel("context", request.node.callspec.params["twin"])
-    saved = flaskfast.ctx._kernel
-    flaskfast.ctx._kernel = mod
-    yield mod
-    flaskfast.ctx._kernel = saved
+PLAIN_BINDING_CASES = {
+    "host": ("localhost:5000", None, "http"),
+    "server_name": (None, "localhost", "http"),
+    "long_host": ("a" * 60 + ".example.com", None, "https"),
+}
 
 
 @pytest.mark.parametrize("twin", TWINS)
-def test_context_app(benchmark: t.Any, app: flaskfast.Flask, routed: ModuleType, twin: str) -> None:
-    benchmark.group = "context-app-push-pop"
-
-    def cycle() -> None:
-        ctx = flaskfast.ctx.AppContext(app)
-        routed.app_push(ctx)
-        routed.app_pop(ctx, None)
-
-    benchmark(cycle)
-
-
-@pytest.mark.parametrize("twin", TWINS)
-def test_context_request(
-    benchmark: t.Any, app: flaskfast.Flask, routed: ModuleType, twin: str
-) -> None:
-    benchmark.group = "context-request-push-pop"
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80", "wsgi.url_scheme": "http",
-    }
-    # The RequestContext is built outside the timed part: only push and pop
-    # (with its automatic app context) are the kernel's work.
-    contexts = iter([flaskfast.ctx.RequestContext(app, dict(environ)) for _ in range(200_000)])
-
-    def cycle() -> None:
-        ctx = next(contexts)
-        routed.request_push(ctx)
-        routed.request_pop(ctx, None)
-
-    benchmark.pedantic(cycle, rounds=2000, iterations=50, warmup_rounds=10)
+@pytest.mark.parametrize("case", sorted(PLAIN_BINDING_CASES))
+def test_plain_binding(benchmark: t.Any, case: str, twin: str) -> None:
+    mod = kernel("router", twin)
+    benchmark.group = f"router-plain-binding-{case}"
+    assert benchmark(mod.plain_binding, *PLAIN_BINDING_CASES[case]) is True

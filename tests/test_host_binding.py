@@ -5,9 +5,9 @@ that the ``idna`` codec refuses (an empty label, a label over 63 characters)
 becomes a 400 ``BadHost``, and a ``ws``/``wss`` URL scheme makes a WebSocket
 adapter that refuses plain HTTP rules with a 400. flaskfast routes most
 requests without binding an adapter, so these cases are checked here against
-Flask itself, through every way a request reaches the router: the WSGI call
-(the fused cycle), ``wsgi_app`` overridden (the generic cycle) and a request
-context pushed by hand.
+Flask itself, through every way a request reaches the router: the WSGI call,
+``wsgi_app`` wrapped by middleware (the pipeline's steps called through the
+instance attribute) and a request context pushed by hand.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ BAD_HOSTS = ["a" * 64, "a" * 64 + ":5000", "a..b", ".example.com", "..", "x" * 2
 GOOD_HOSTS = ["a" * 63, "example.com.", "xn--zz", "caf\u00e9.com", "[::1]:8080", "a b", ""]
 
 
-def build(fw: t.Any, generic: bool = False) -> t.Any:
+def build(fw: t.Any, middleware: bool = False) -> t.Any:
     app = fw.Flask("binding")
     seen = []
 
@@ -42,8 +42,8 @@ def build(fw: t.Any, generic: bool = False) -> t.Any:
     def user(user_id: int) -> str:
         return f"user {user_id} at {fw.request.host!r}"
 
-    if generic:
-        # Middleware on wsgi_app: flaskfast takes its generic cycle.
+    if middleware:
+        # Middleware on wsgi_app: Flask.__call__ goes through the attribute.
         inner = app.wsgi_app
         app.wsgi_app = lambda environ, start_response: inner(environ, start_response)
     app.seen = seen
@@ -64,18 +64,18 @@ def environ_for(host: str | None = None, scheme: str = "http") -> dict[str, t.An
     return environ
 
 
-@pytest.mark.parametrize("generic", [False, True], ids=["fused", "generic"])
+@pytest.mark.parametrize("middleware", [False, True], ids=["direct", "middleware"])
 @pytest.mark.parametrize("host", BAD_HOSTS + GOOD_HOSTS)
-def test_hosts_are_answered_as_flask_answers(host: str, generic: bool) -> None:
-    ours = serve(build(flaskfast, generic), environ_for(host))
-    theirs = serve(build(flask, generic), environ_for(host))
+def test_hosts_are_answered_as_flask_answers(host: str, middleware: bool) -> None:
+    ours = serve(build(flaskfast, middleware), environ_for(host))
+    theirs = serve(build(flask, middleware), environ_for(host))
     assert ours == theirs
     assert ours[0] == ("400 BAD REQUEST" if host in BAD_HOSTS else "200 OK")
 
 
-@pytest.mark.parametrize("generic", [False, True], ids=["fused", "generic"])
-def test_an_unbindable_host_is_400_after_before_request_hooks(generic: bool) -> None:
-    status, body, seen = serve(build(flaskfast, generic), environ_for("a..b"))
+@pytest.mark.parametrize("middleware", [False, True], ids=["direct", "middleware"])
+def test_an_unbindable_host_is_400_after_before_request_hooks(middleware: bool) -> None:
+    status, body, seen = serve(build(flaskfast, middleware), environ_for("a..b"))
     assert status == "400 BAD REQUEST"
     assert b"Bad Request" in body
     assert seen == ["/users/42"]  # as in Flask, the hooks run before the routing error
@@ -89,11 +89,11 @@ def test_an_unbindable_server_name_without_host_header_is_400() -> None:
     assert serve(build(flask), dict(environ))[0] == "400 BAD REQUEST"
 
 
-@pytest.mark.parametrize("generic", [False, True], ids=["fused", "generic"])
+@pytest.mark.parametrize("middleware", [False, True], ids=["direct", "middleware"])
 @pytest.mark.parametrize("scheme", ["ws", "wss", "https", "HTTP", "ftp"])
-def test_url_schemes_are_answered_as_flask_answers(scheme: str, generic: bool) -> None:
-    ours = serve(build(flaskfast, generic), environ_for(scheme=scheme))
-    theirs = serve(build(flask, generic), environ_for(scheme=scheme))
+def test_url_schemes_are_answered_as_flask_answers(scheme: str, middleware: bool) -> None:
+    ours = serve(build(flaskfast, middleware), environ_for(scheme=scheme))
+    theirs = serve(build(flask, middleware), environ_for(scheme=scheme))
     assert ours == theirs
     assert ours[0] == ("400 BAD REQUEST" if scheme in ("ws", "wss") else "200 OK")
 
@@ -122,15 +122,15 @@ def test_pushed_request_context_with_websocket_scheme_records_mismatch() -> None
 
 
 FLASK_APP = build(flask)
-OUR_APPS = {"fused": build(flaskfast), "generic": build(flaskfast, generic=True)}
+OUR_APPS = {"direct": build(flaskfast), "middleware": build(flaskfast, middleware=True)}
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     host=st.text(alphabet="ab.:-[]1\u00e9", max_size=140)
     | st.lists(st.text(alphabet="xy", max_size=70), max_size=5).map(".".join),
-    generic=st.booleans(),
+    middleware=st.booleans(),
 )
-def test_generated_hosts_match_flask(host: str, generic: bool) -> None:
-    ours = serve(OUR_APPS["generic" if generic else "fused"], environ_for(host))
+def test_generated_hosts_match_flask(host: str, middleware: bool) -> None:
+    ours = serve(OUR_APPS["middleware" if middleware else "direct"], environ_for(host))
     assert ours == serve(FLASK_APP, environ_for(host))

@@ -1,5 +1,6 @@
-"""The compiled ``headers``, ``response`` and ``context`` kernels agree with
-their pure twins.
+"""The compiled ``headers``, ``response`` and ``router`` kernels agree with
+their pure twins (the router's ``Router`` is checked in
+``test_router_agree.py``; its ``plain_binding`` here).
 
 For generated input, each ``<name>_c`` function must give what ``<name>_py``
 gives: an equal result, or an exception of the same type with the same
@@ -9,7 +10,6 @@ message.  Every test skips when the compiled module is not built.
 from __future__ import annotations
 
 import collections
-import contextvars
 import importlib
 import inspect
 import typing as t
@@ -31,13 +31,9 @@ from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import flaskfast
-import flaskfast.ctx
-from flaskfast import signals
-from flaskfast._speedups import context_py
 from flaskfast._speedups import headers_py
 from flaskfast._speedups import response_py
-from flaskfast.globals import _cv_app
-from flaskfast.globals import _cv_request
+from flaskfast._speedups import router_py
 
 SETTINGS = settings(
     deadline=None,
@@ -48,7 +44,7 @@ SETTINGS = settings(
 PURE: dict[str, ModuleType] = {
     "headers": headers_py,
     "response": response_py,
-    "context": context_py,
+    "router": router_py,
 }
 
 
@@ -97,12 +93,6 @@ def test_same_public_names_and_signatures(name: str) -> None:
                 for p in inspect.signature(getattr(c_module, attr)).parameters.values()
             ]
             assert got == expected, attr
-
-
-def test_context_sentinel_is_shared() -> None:
-    # ctx.py binds the default of pop(exc=...) once; it must mean the same
-    # thing to both twins.
-    assert compiled("context").SENTINEL is context_py.SENTINEL
 
 
 # -- headers ----------------------------------------------------------------
@@ -554,179 +544,76 @@ def test_error_response_agrees(error: t.Any, response_class: type) -> None:
     assert outcome(lambda: state(response_c)) == outcome(lambda: state(response_py))
 
 
-# -- context ----------------------------------------------------------------
+# -- router: plain_binding -----------------------------------------------------------
 
-
-class LabelledAppContext(flaskfast.ctx.AppContext):
-    label = "?"
-
-    def __repr__(self) -> str:
-        return f"<app ctx {self.label}>"
-
-
-class LabelledRequestContext(flaskfast.ctx.RequestContext):
-    label = "?"
-
-    def __repr__(self) -> str:
-        return f"<request ctx {self.label}>"
-
-
-class RecordingApp(flaskfast.Flask):
-    """Counts the app contexts it creates so their labels are stable."""
-
-    made = 0
-
-    def app_context(self) -> flaskfast.ctx.AppContext:
-        ctx = LabelledAppContext(self)
-        self.made += 1
-        ctx.label = f"{self.name}/auto{self.made}"
-        return ctx
-
-
-def label(obj: t.Any) -> str | None:
-    return None if obj is None else repr(obj)
-
-
-OPS = st.tuples(
-    st.sampled_from(["push_app", "pop_app", "push_req", "pop_req"]),
-    st.integers(0, 3),  # which context
-    st.sampled_from(["none", "sentinel", "sentinel_in_except", "error"]),
+labels = st.one_of(
+    st.text(st.sampled_from("abz09-_"), min_size=0, max_size=3),
+    st.integers(60, 66).map(lambda n: "a" * n),
+    st.sampled_from(["xn--zz", "caf\u00e9", "[::1]", "\x00", " "]),
 )
-
-
-def run_sequence(
-    kernel: ModuleType,
-    ops: list[tuple[str, int, str]],
-    failing_teardown: bool,
-    receivers: bool,
-) -> list[t.Any]:
-    log: list[t.Any] = []
-    apps = [RecordingApp("a0"), RecordingApp("a1")]
-    for app in apps:
-        app.testing = True
-
-        @app.teardown_appcontext
-        def app_down(exc: BaseException | None, app: flaskfast.Flask = app) -> None:
-            log.append(("teardown_app", app.name, repr(exc)))
-
-        @app.teardown_request
-        def req_down(exc: BaseException | None, app: flaskfast.Flask = app) -> None:
-            log.append(("teardown_request", app.name, repr(exc)))
-            if failing_teardown:
-                raise RuntimeError(f"teardown failed in {app.name}")
-
-    app_ctxs = []
-    req_ctxs = []
-    for i in range(4):
-        a = LabelledAppContext(apps[i % 2])
-        a.label = f"app{i}"
-        app_ctxs.append(a)
-        r = LabelledRequestContext(apps[i // 2], {
-            "REQUEST_METHOD": "GET", "PATH_INFO": f"/{i}", "SERVER_NAME": "localhost",
-            "SERVER_PORT": "80", "wsgi.url_scheme": "http",
-        })
-        r.label = f"req{i}"
-        req_ctxs.append(r)
-
-    def pop(fn: t.Callable[[t.Any, t.Any], None], ctx: t.Any, how: str) -> None:
-        if how == "none":
-            fn(ctx, None)
-        elif how == "error":
-            fn(ctx, ValueError("boom"))
-        elif how == "sentinel":
-            fn(ctx, kernel.SENTINEL)
-        else:
-            try:
-                raise KeyError("handled")
-            except KeyError:
-                fn(ctx, kernel.SENTINEL)
-
-    def on_signal(name: str) -> t.Callable[..., None]:
-        def receiver(sender: t.Any, **kwargs: t.Any) -> None:
-            log.append((name, sender.name))
-        return receiver
-
-    pushed = on_signal("pushed")
-    popped = on_signal("popped")
-    if receivers:
-        signals.appcontext_pushed.connect(pushed, weak=False)
-        signals.appcontext_popped.connect(popped, weak=False)
-    try:
-        for op, which, how in ops:
-            if op == "push_app":
-                step = outcome(lambda: kernel.app_push(app_ctxs[which]))
-            elif op == "pop_app":
-                step = outcome(lambda: pop(kernel.app_pop, app_ctxs[which], how))
-            elif op == "push_req":
-                step = outcome(lambda: kernel.request_push(req_ctxs[which]))
-            else:
-                step = outcome(lambda: pop(kernel.request_pop, req_ctxs[which], how))
-            log.append((op, which, how, step))
-            log.append((
-                "state",
-                label(_cv_app.get(None)),
-                label(_cv_request.get(None)),
-                [len(c._cv_tokens) for c in app_ctxs + req_ctxs],
-            ))
-    finally:
-        if receivers:
-            signals.appcontext_pushed.disconnect(pushed)
-            signals.appcontext_popped.disconnect(popped)
-    return log
-
-
-def isolated(kernel: ModuleType, *args: t.Any) -> list[t.Any]:
-    """Run with ``kernel`` behind ``flaskfast.ctx`` too (AppContext.push/pop
-    delegate to it), in a fresh context so nothing leaks into other tests."""
-    saved = flaskfast.ctx._kernel
-    flaskfast.ctx._kernel = kernel
-    try:
-        return contextvars.copy_context().run(run_sequence, kernel, *args)
-    finally:
-        flaskfast.ctx._kernel = saved
+host_names = st.lists(labels, min_size=1, max_size=5).map(".".join)
+hosts = st.one_of(
+    st.none(),
+    host_names,
+    st.tuples(host_names, st.sampled_from([":80", ":5000", ":", ":x"])).map("".join),
+    st.integers(200, 300).map(lambda n: "a" * n),
+    st.text(max_size=12),
+    st.sampled_from([b"bytes.host", 7, ["list"]]),
+)
+schemes = st.one_of(
+    st.sampled_from(["http", "https", "ws", "wss", "", "HTTP", "WS"]),
+    st.sampled_from([None, b"ws", 1]),
+)
 
 
 @SETTINGS
-@given(
-    ops=st.lists(OPS, max_size=12),
-    failing_teardown=st.booleans(),
-    receivers=st.booleans(),
-)
-def test_context_sequences_agree(
-    ops: list[tuple[str, int, str]], failing_teardown: bool, receivers: bool
-) -> None:
-    context_c = compiled("context")
-    expected = isolated(context_py, ops, failing_teardown, receivers)
-    got = isolated(context_c, ops, failing_teardown, receivers)
-    assert got == expected
+@given(host=hosts, server_name=hosts, scheme=schemes)
+def test_plain_binding_agrees(host: t.Any, server_name: t.Any, scheme: t.Any) -> None:
+    router_c = compiled("router")
+    assert outcome(lambda: router_c.plain_binding(host, server_name, scheme)) == outcome(
+        lambda: router_py.plain_binding(host, server_name, scheme)
+    )
 
 
 @pytest.mark.parametrize(
-    "ops",
+    ("host", "server_name", "scheme", "expected"),
     [
-        # nesting, re-push of the same context, then unwinding in order
-        [("push_app", 0, "none"), ("push_app", 2, "none"), ("push_app", 0, "none"),
-         ("pop_app", 0, "none"), ("pop_app", 2, "none"), ("pop_app", 0, "sentinel")],
-        # wrong-order pops raise AssertionError
-        [("push_app", 0, "none"), ("push_app", 1, "none"), ("pop_app", 0, "error")],
-        [("push_req", 0, "none"), ("push_req", 2, "none"), ("pop_req", 0, "none"),
-         ("pop_req", 2, "sentinel_in_except")],
-        # a request context pushes its own app context unless its app's is active
-        [("push_app", 1, "none"), ("push_req", 0, "none"), ("pop_req", 0, "none"),
-         ("pop_app", 1, "none")],
-        [("push_app", 0, "none"), ("push_req", 0, "none"), ("pop_req", 0, "error"),
-         ("pop_app", 0, "none")],
-        # popping what was never pushed
-        [("pop_app", 3, "none"), ("pop_req", 1, "none")],
+        ("example.com", None, "http", True),
+        ("example.com:8080", None, "https", True),
+        (None, "localhost", "http", True),
+        ("example.com", None, "ws", False),
+        ("example.com", None, "wss", False),
+        ("a" * 63 + ".com", None, "http", True),
+        ("a" * 64 + ".com", None, "http", False),
+        ("com." + "a" * 64, None, "http", False),
+        ("a..b", None, "http", False),
+        (".example.com", None, "http", False),
+        ("example.com.", None, "http", True),
+        ("caf\u00e9.com", None, "http", False),
+        (None, None, "http", False),
+        (b"example.com", None, "http", False),
     ],
 )
-@pytest.mark.parametrize("failing_teardown", [False, True])
-def test_context_examples_agree(
-    ops: list[tuple[str, int, str]], failing_teardown: bool
-) -> None:
-    context_c = compiled("context")
-    expected = isolated(context_py, ops, failing_teardown, True)
-    assert isolated(context_c, ops, failing_teardown, True) == expected
-    # The examples are meaningful: something was pushed or something raised.
-    assert any(entry[0] in ("push_app", "push_req") or entry[-1][0] == "raised"
-               for entry in expected if entry[0] != "state")
+def test_plain_binding_examples(host: t.Any, server_name: t.Any, scheme: t.Any, expected: bool) -> None:
+    for kernel in (router_py, compiled("router")):
+        assert kernel.plain_binding(host, server_name, scheme) is expected, kernel.__name__
+
+
+@SETTINGS
+@given(host=host_names, port=st.sampled_from(["", ":80", ":5000"]), scheme=schemes)
+def test_plain_binding_is_sufficient_for_werkzeug(host: str, port: str, scheme: t.Any) -> None:
+    # What plain_binding accepts, werkzeug binds as an HTTP adapter without
+    # error: the router may answer in the adapter's place.
+    from werkzeug.routing import Map
+    from werkzeug.routing import Rule
+
+    if not router_py.plain_binding(host + port, None, scheme):
+        return
+    environ = {
+        "HTTP_HOST": host + port, "SERVER_NAME": "unused", "SERVER_PORT": "80",
+        "wsgi.url_scheme": scheme, "REQUEST_METHOD": "GET", "PATH_INFO": "/",
+        "SCRIPT_NAME": "",
+    }
+    adapter = Map([Rule("/", endpoint="index")]).bind_to_environ(environ)
+    assert adapter.websocket is False
+    assert adapter.match() == ("index", {})

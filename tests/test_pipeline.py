@@ -1,19 +1,23 @@
-"""The fused request cycle (``serve`` in the context kernel) is
-indistinguishable from the generic ``Flask.wsgi_app`` pipeline.
+"""flaskfast's request pipeline answers every request as Flask 3.1.3 does.
 
-Each test builds the same application twice, serves the same requests to
-one copy through the fused path and to the other through the generic path
-(``app._ff_fuse = False``), and compares everything a client or the app can
-observe: status line, the header list given to ``start_response``, body,
-raised exceptions, and the order of hooks, signals and teardown calls.
-Both twins of the kernel are checked (the compiled one when built).
+Each test builds the same application with ``flask`` and with ``flaskfast``
+(``make_app(fw, ...)``), serves the same WSGI environs to both and compares
+everything a server or the app can observe: the status line and header list
+given to ``start_response``, the body, the exceptions raised in testing mode,
+and the order of URL value preprocessors, before/after-request functions,
+error handlers, teardown functions and signals.  Requests go through
+``app.wsgi_app`` here and through ``app(environ, start_response)`` in
+``test_pipeline_direct.py``.  Session cookies carry a timestamp: the clocks
+are frozen (``freeze_time``) so that both frameworks sign the same cookie.
 """
 
 from __future__ import annotations
 
 import io
+import types
 import typing as t
 
+import flask
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -21,30 +25,19 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
 
-import _serving
 import flaskfast
-from _serving import Spy
-from _serving import environ_for
-from _serving import freeze_time
-from _serving import install_spy
-from _twins import implementations
-from flaskfast import Blueprint
-from flaskfast import abort
-from flaskfast import after_this_request
-from flaskfast import g
-from flaskfast import jsonify
-from flaskfast import redirect
-from flaskfast import request
-from flaskfast import session
-from flaskfast import signals
-from flaskfast.globals import _cv_app
-from flaskfast.globals import _cv_request
+from _flask_pair import FRAMEWORKS
+from _flask_pair import call_wsgi
+from _flask_pair import connect_signals
+from _flask_pair import environ_for
+from _flask_pair import freeze_time
+from _flask_pair import fw_id
+from _flask_pair import same_as_flask
 
 
-@pytest.fixture(params=implementations("context"), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def spy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Spy:
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     freeze_time(monkeypatch)
-    return install_spy(request.param, monkeypatch)
 
 
 # -- the application under test ------------------------------------------------
@@ -58,14 +51,13 @@ class Handled(Exception):
     pass
 
 
-def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> flaskfast.Flask:
+def make_app(fw: types.ModuleType, log: list[t.Any], *, testing: bool = False) -> t.Any:
     """An app exercising every step of the pipeline; events go to ``log``."""
-    app = flaskfast.Flask("serve_test")
+    app = fw.Flask("serve_test")
     app.config.update(TESTING=testing, SECRET_KEY="serve secret")
-    if not fused:
-        app._ff_fuse = False  # type: ignore[attr-defined]
-    bp = Blueprint("bp", __name__, url_prefix="/bp")
-    inner = Blueprint("inner", __name__, url_prefix="/inner")
+    request, g, session = fw.request, fw.g, fw.session
+    bp = fw.Blueprint("bp", __name__, url_prefix="/bp")
+    inner = fw.Blueprint("inner", __name__, url_prefix="/inner")
 
     @app.url_value_preprocessor
     def pre(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
@@ -83,7 +75,7 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
         return None
 
     @app.after_request
-    def after(response: flaskfast.Response) -> flaskfast.Response:
+    def after(response: t.Any) -> t.Any:
         log.append(("after_request", response.status))
         if request.args.get("after") == "raise":
             raise Boom("after")
@@ -91,7 +83,7 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
         return response
 
     @app.after_request
-    def after_second(response: flaskfast.Response) -> flaskfast.Response:
+    def after_second(response: t.Any) -> t.Any:
         # Registered second, so it runs first.
         log.append(("after_request_second", response.headers.get("X-After")))
         return response
@@ -169,17 +161,17 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
 
     @app.route("/response")
     def response_obj() -> t.Any:
-        rv = flaskfast.Response("made", status=203, mimetype="text/plain")
+        rv = fw.Response("made", status=203, mimetype="text/plain")
         rv.set_cookie("made", "yes")
         return rv
 
     @app.route("/jsonify")
     def json_helper() -> t.Any:
-        return jsonify(ok=True)
+        return fw.jsonify(ok=True)
 
     @app.route("/redirect")
     def go() -> t.Any:
-        return redirect("/target")
+        return fw.redirect("/target")
 
     @app.route("/dir/")
     def directory() -> str:
@@ -187,7 +179,7 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
 
     @app.route("/abort/<int:code>")
     def do_abort(code: int) -> t.Any:
-        abort(code)
+        fw.abort(code)
 
     @app.route("/boom")
     def boom() -> t.Any:
@@ -203,8 +195,8 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
 
     @app.route("/this")
     def this() -> str:
-        @after_this_request
-        def add(response: flaskfast.Response) -> flaskfast.Response:
+        @fw.after_this_request
+        def add(response: t.Any) -> t.Any:
             log.append(("after_this_request", response.status))
             response.headers["X-This"] = "yes"
             return response
@@ -234,7 +226,7 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
         log.append(("bp_before_request", request.blueprint))
 
     @bp.after_request
-    def bp_after(response: flaskfast.Response) -> flaskfast.Response:
+    def bp_after(response: t.Any) -> t.Any:
         log.append(("bp_after_request", request.blueprints))
         return response
 
@@ -259,68 +251,32 @@ def make_app(log: list[t.Any], *, testing: bool = False, fused: bool = True) -> 
     return app
 
 
-SIGNALS = [
-    "request_started",
-    "request_finished",
-    "got_request_exception",
-    "request_tearing_down",
-    "appcontext_tearing_down",
-    "appcontext_pushed",
-    "appcontext_popped",
-]
-
-
-def connect_signals(app: flaskfast.Flask, log: list[t.Any]) -> list[t.Any]:
-    """Connect a recorder to every request signal; return the receivers
-    (keep them alive: blinker holds weak references)."""
-    receivers = []
-    for name in SIGNALS:
-
-        def receiver(sender: t.Any, _name: str = name, **kwargs: t.Any) -> None:
-            detail = {k: repr(v) if k == "exc" else type(v).__name__ for k, v in kwargs.items()}
-            log.append(("signal", _name, sorted(detail.items())))
-
-        getattr(signals, name).connect(receiver, app)
-        receivers.append(receiver)
-    return receivers
-
-
 # -- running requests ----------------------------------------------------------
-
-
-def call_wsgi(app: flaskfast.Flask, environ: dict[str, t.Any]) -> tuple[t.Any, ...]:
-    """Serve ``environ`` through ``app.wsgi_app``."""
-    return _serving.call_wsgi(app.wsgi_app, environ)
 
 
 def both(
     requests: list[tuple[str, str, t.Any]],
-    spy: Spy,
     *,
     testing: bool = False,
     with_signals: bool = True,
 ) -> tuple[list[t.Any], list[t.Any]]:
-    """Serve ``requests`` to a generic and a fused copy of the app; return
-    ``(results, log)`` of each after checking which path each copy took."""
-    outcomes = []
-    for fused in (False, True):
+    """Serve ``requests`` through ``wsgi_app`` of the app built with each
+    framework; return Flask's ``(results, log)`` after checking flaskfast's
+    are the same."""
+    outcomes = {}
+    for fw in FRAMEWORKS:
         log: list[t.Any] = []
-        app = make_app(log, testing=testing, fused=fused)
-        keep = connect_signals(app, log) if with_signals else []
-        before = spy.calls
+        app = make_app(fw, log, testing=testing)
+        keep = connect_signals(fw, app, log) if with_signals else []
         results = []
         for method, path, kwargs in requests:
             log.append(("request", method, path))
             if callable(kwargs):  # a fresh upload body for each run
                 kwargs = kwargs()
-            results.append(call_wsgi(app, environ_for(method, path, **kwargs)))
-        assert (spy.calls - before) == (len(requests) if fused else 0)
-        outcomes.append((results, log))
+            results.append(call_wsgi(fw, app.wsgi_app, environ_for(method, path, **kwargs)))
+        outcomes[fw] = (results, log)
         del keep
-    generic, fused_outcome = outcomes
-    assert fused_outcome[0] == generic[0]
-    assert fused_outcome[1] == generic[1]
-    return generic
+    return same_as_flask(outcomes)  # type: ignore[no-any-return]
 
 
 PATHS = [
@@ -361,8 +317,8 @@ METHODS = ["GET", "POST", "HEAD", "OPTIONS", "DELETE", "PUT"]
 
 @pytest.mark.parametrize("testing", [False, True], ids=["production", "testing"])
 @pytest.mark.parametrize("path", PATHS)
-def test_every_route_and_method(spy: Spy, path: str, testing: bool) -> None:
-    both([(method, path, {}) for method in METHODS], spy, testing=testing)
+def test_every_route_and_method(path: str, testing: bool) -> None:
+    both([(method, path, {}) for method in METHODS], testing=testing)
 
 
 @pytest.mark.parametrize(
@@ -377,15 +333,14 @@ def test_every_route_and_method(spy: Spy, path: str, testing: bool) -> None:
     ],
 )
 @pytest.mark.parametrize("testing", [False, True], ids=["production", "testing"])
-def test_hooks_that_answer_or_fail(spy: Spy, query: str, testing: bool) -> None:
+def test_hooks_that_answer_or_fail(query: str, testing: bool) -> None:
     both(
         [(m, p, {"query_string": query}) for m in ("GET", "POST") for p in ("/", "/bp/ping", "/boom")],
-        spy,
         testing=testing,
     )
 
 
-def test_unusual_environ_values(spy: Spy) -> None:
+def test_unusual_environ_values() -> None:
     both(
         [
             ("GET", "/", {"headers": {"Upgrade": "websocket", "Connection": "Upgrade"}}),
@@ -397,98 +352,89 @@ def test_unusual_environ_values(spy: Spy) -> None:
             ("POST", "/user/1", {"data": {"a": "b"}}),
             ("POST", "/user/1", lambda: {"data": {"f": (io.BytesIO(b"file"), "f.txt")}}),
         ],
-        spy,
     )
 
 
-def test_sessions_match(spy: Spy) -> None:
-    # Signed cookies carry a timestamp: the spy fixture froze the clock.
+def test_sessions_match() -> None:
     steps = [
-        ("get", "/"),
-        ("get", "/session/get"),
-        ("get", "/session/set/one"),
-        ("get", "/session/get"),
-        ("get", "/"),
-        ("get", "/session/set/two"),
-        ("get", "/session/clear"),
-        ("get", "/session/get"),
-        ("get", "/"),
+        "/",
+        "/session/get",
+        "/session/set/one",
+        "/session/get",
+        "/",
+        "/session/set/two",
+        "/session/clear",
+        "/session/get",
+        "/",
     ]
-    outcomes = []
-    for fused in (False, True):
+    outcomes = {}
+    for fw in FRAMEWORKS:
         log: list[t.Any] = []
-        app = make_app(log, fused=fused)
-        client = app.test_client()
-        before = spy.calls
-        seen = []
-        for _, path in steps:
+        client = make_app(fw, log).test_client()
+        seen: list[t.Any] = []
+        for path in steps:
             rv = client.get(path)
             seen.append((rv.status, rv.headers.to_wsgi_list(), rv.get_data()))
         final = client.get_cookie("session")
         seen.append(("cookie", None if final is None else final.value))
-        assert (spy.calls - before) == (len(steps) if fused else 0)
-        outcomes.append((seen, log))
-    assert outcomes[1] == outcomes[0]
-    assert (200, b"value=one") in [(int(r[0][:3]), r[2]) for r in outcomes[1][0][:-1]]
+        outcomes[fw] = (seen, log)
+    seen = same_as_flask(outcomes)[0]
+    assert (200, b"value=one") in [(int(r[0][:3]), r[2]) for r in seen[:-1]]
 
 
-def test_session_cookie_sent_but_untouched(spy: Spy) -> None:
+def test_session_cookie_sent_but_untouched() -> None:
     # A request carrying a session cookie refreshes it even when the view
     # never reads the session (SESSION_REFRESH_EACH_REQUEST with permanent
     # sessions), and a foreign cookie does not open the session.
-    app = make_app([])
-    cookie = app.test_client()
-    with cookie.session_transaction() as sess:
+    client = make_app(flask, []).test_client()
+    with client.session_transaction() as sess:
         sess.permanent = True
         sess["value"] = "kept"
-    value = cookie.get_cookie("session").value  # type: ignore[union-attr]
-    both(
+    value = client.get_cookie("session").value  # type: ignore[union-attr]
+    results, _ = both(
         [
             ("GET", "/", {"headers": {"Cookie": f"session={value}"}}),
             ("GET", "/", {"headers": {"Cookie": "other=1"}}),
             ("GET", "/session/get", {"headers": {"Cookie": f"session={value}"}}),
             ("GET", "/session/get", {"headers": {"Cookie": "session=garbage"}}),
         ],
-        spy,
         with_signals=False,
     )
+    assert "Set-Cookie" in [name for name, _ in results[0][1][0][1]]
+    assert results[2][2] == b"value=kept"
 
 
-def test_preserved_context_with_test_client(spy: Spy) -> None:
-    for fused in (False, True):
-        app = make_app([], fused=fused)
-        client = app.test_client()
-        before = spy.calls
-        with client:
-            rv = client.get("/user/5?x=1")
-            assert rv.data == b"user 5 GET"
-            # The client kept the contexts: the request is still readable.
-            assert request.args["x"] == "1"
-            assert request.view_args == {"uid": 5}
-            assert g.seen == "before"
-        assert _cv_request.get(None) is None
-        assert spy.calls - before == (1 if fused else 0)
+@pytest.mark.parametrize("fw", FRAMEWORKS, ids=fw_id)
+def test_preserved_context_with_test_client(fw: types.ModuleType) -> None:
+    app = make_app(fw, [])
+    client = app.test_client()
+    with client:
+        rv = client.get("/user/5?x=1")
+        assert rv.data == b"user 5 GET"
+        # The client kept the contexts: the request is still readable.
+        assert fw.request.args["x"] == "1"
+        assert fw.request.view_args == {"uid": 5}
+        assert fw.g.seen == "before"
+    assert fw.globals._cv_request.get(None) is None
 
 
-def test_errors_propagate_in_testing_mode(spy: Spy) -> None:
-    generic = both([("GET", "/boom", {}), ("GET", "/none", {})], spy, testing=True)
-    results, log = generic
+def test_errors_propagate_in_testing_mode() -> None:
+    results, log = both([("GET", "/boom", {}), ("GET", "/none", {})], testing=True)
     assert results[0][:3] == ("raised", Boom, "view")
     assert results[1][1] is TypeError
     assert ("teardown_request", "Boom('view')") in log
 
 
-def test_production_errors_answer_500(spy: Spy) -> None:
-    results, log = both([("GET", "/boom", {})], spy)
+def test_production_errors_answer_500() -> None:
+    results, log = both([("GET", "/boom", {})])
     assert results[0][0] == "ok"
     assert results[0][1][0][0] == "500 INTERNAL SERVER ERROR"
     assert ("signal", "got_request_exception", [("exception", "Boom")]) in log
 
 
-def test_routing_outcomes(spy: Spy) -> None:
+def test_routing_outcomes() -> None:
     results, _ = both(
         [("GET", "/nowhere", {}), ("DELETE", "/", {}), ("GET", "/dir", {}), ("OPTIONS", "/", {})],
-        spy,
     )
     statuses = [r[1][0][0] for r in results]
     assert statuses == [
@@ -499,16 +445,16 @@ def test_routing_outcomes(spy: Spy) -> None:
     ]
 
 
-def test_teardown_sees_ignored_errors_as_none(spy: Spy) -> None:
-    class Quiet(flaskfast.Flask):
-        def should_ignore_error(self, error: BaseException | None) -> bool:
-            return isinstance(error, Boom)
+def test_teardown_sees_ignored_errors_as_none() -> None:
+    outcomes = {}
+    for fw in FRAMEWORKS:
 
-    for fused in (False, True):
+        class Quiet(fw.Flask):  # type: ignore[name-defined,misc]
+            def should_ignore_error(self, error: BaseException | None) -> bool:
+                return isinstance(error, Boom)
+
         app = Quiet("quiet")
         app.config["TESTING"] = True
-        if not fused:
-            app._ff_fuse = False  # type: ignore[attr-defined]
         seen: list[t.Any] = []
         app.teardown_request(lambda exc: seen.append(exc))
 
@@ -516,18 +462,11 @@ def test_teardown_sees_ignored_errors_as_none(spy: Spy) -> None:
         def index() -> t.Any:
             raise Boom("x")
 
-        before = spy.calls
-        with pytest.raises(Boom):
-            call_wsgi_raising(app)
-        assert seen == [None]
-        assert spy.calls - before == (1 if fused else 0)
+        outcomes[fw] = (call_wsgi(fw, app.wsgi_app, environ_for("GET", "/"))[:3], seen)
+    assert same_as_flask(outcomes) == (("raised", Boom, "x"), [None])
 
 
-def call_wsgi_raising(app: flaskfast.Flask) -> None:
-    app.wsgi_app(environ_for("GET", "/"), lambda status, headers, exc_info=None: None)
-
-
-# -- the gate --------------------------------------------------------------------
+# -- overridden steps ------------------------------------------------------------
 
 
 STEPS = [
@@ -547,106 +486,110 @@ STEPS = [
 
 
 @pytest.mark.parametrize("name", STEPS)
-def test_a_subclass_override_takes_the_generic_path(spy: Spy, name: str) -> None:
-    calls: list[str] = []
-    base = getattr(flaskfast.Flask, name)
+def test_a_subclass_override_is_called(name: str) -> None:
+    outcomes = {}
+    for fw in FRAMEWORKS:
+        calls: list[str] = []
+        base = getattr(fw.Flask, name)
 
-    def override(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        calls.append(name)
-        return base(self, *args, **kwargs)
+        def override(self: t.Any, *args: t.Any, _base: t.Any = base, **kwargs: t.Any) -> t.Any:
+            calls.append(name)
+            return _base(self, *args, **kwargs)
 
-    cls = type("Custom", (flaskfast.Flask,), {name: override})
-    app = cls("custom")
-    app.route("/")(lambda: "hi")
-    assert call_wsgi(app, environ_for("GET", "/"))[2] == b"hi"
-    assert spy.calls == 0
+        app = type("Custom", (fw.Flask,), {name: override})("custom")
+        app.route("/")(lambda: "hi")
+        outcomes[fw] = (call_wsgi(fw, app.wsgi_app, environ_for("GET", "/")), calls)
+    result, calls = same_as_flask(outcomes)
+    assert result[2] == b"hi"
     assert name in calls
 
 
 @pytest.mark.parametrize("name", STEPS)
-def test_an_instance_override_after_serving_takes_the_generic_path(
-    spy: Spy, name: str
-) -> None:
-    app = flaskfast.Flask("instance")
-    app.route("/")(lambda: "hi")
-    assert call_wsgi(app, environ_for("GET", "/"))[2] == b"hi"
-    assert spy.calls == 1
-    calls: list[str] = []
-    bound = getattr(app, name)
+def test_an_instance_override_after_serving_is_called_until_removed(name: str) -> None:
+    outcomes = {}
+    for fw in FRAMEWORKS:
+        app = fw.Flask("instance")
+        app.route("/")(lambda: "hi")
+        seen = [call_wsgi(fw, app.wsgi_app, environ_for("GET", "/"))]
+        calls: list[str] = []
+        bound = getattr(app, name)
 
-    def override(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        calls.append(name)
-        return bound(*args, **kwargs)
+        def override(*args: t.Any, _bound: t.Any = bound, **kwargs: t.Any) -> t.Any:
+            calls.append(name)
+            return _bound(*args, **kwargs)
 
-    setattr(app, name, override)
-    assert call_wsgi(app, environ_for("GET", "/"))[2] == b"hi"
-    assert spy.calls == 1
-    assert name in calls
-    delattr(app, name)
-    assert call_wsgi(app, environ_for("GET", "/"))[2] == b"hi"
-    assert spy.calls == 2
-
-
-def test_overridden_handlers_are_still_called_on_the_fused_path(spy: Spy) -> None:
-    class Handling(flaskfast.Flask):
-        def handle_user_exception(self, e: Exception) -> t.Any:
-            return f"custom {type(e).__name__}", 299
-
-        def raise_routing_exception(self, request: t.Any) -> t.NoReturn:
-            raise NotFound("routing said no")
-
-    app = Handling("handling")
-    app.route("/")(lambda: 1 / 0)
-    result = call_wsgi(app, environ_for("GET", "/"))
-    assert result[1][0][0] == "299 UNKNOWN"
-    assert result[2] == b"custom ZeroDivisionError"
-    result = call_wsgi(app, environ_for("GET", "/missing"))
-    assert result[2] == b"custom NotFound"
-    assert spy.calls == 2
+        setattr(app, name, override)
+        seen.append(call_wsgi(fw, app.wsgi_app, environ_for("GET", "/")))
+        seen.append(list(calls))
+        delattr(app, name)
+        seen.append(call_wsgi(fw, app.wsgi_app, environ_for("GET", "/")))
+        seen.append(list(calls))
+        outcomes[fw] = seen
+    seen = same_as_flask(outcomes)
+    assert [s[2] for s in (seen[0], seen[1], seen[3])] == [b"hi"] * 3
+    assert name in seen[2]
+    assert seen[4] == seen[2]  # removed: not called any more
 
 
-def test_custom_request_and_response_classes(spy: Spy) -> None:
-    class MyRequest(flaskfast.Request):
-        def __init__(self, environ: t.Any, *args: t.Any, **kwargs: t.Any) -> None:
-            super().__init__(environ, *args, **kwargs)
-            self.tagged = True
+def test_overridden_handlers_are_called() -> None:
+    outcomes = {}
+    for fw in FRAMEWORKS:
 
-    class MyResponse(flaskfast.Response):
-        default_mimetype = "text/plain"
+        class Handling(fw.Flask):  # type: ignore[name-defined,misc]
+            def handle_user_exception(self, e: Exception) -> t.Any:
+                return f"custom {type(e).__name__}", 299
 
-        def __call__(self, environ: t.Any, start_response: t.Any) -> t.Any:
-            start_response("299 CUSTOM", [("X-Mine", "1")])
-            return [b"mine"]
+            def raise_routing_exception(self, request: t.Any) -> t.NoReturn:
+                raise NotFound("routing said no")
 
-    outcomes = []
-    for fused in (False, True):
-        app = flaskfast.Flask("classes")
-        if not fused:
-            app._ff_fuse = False  # type: ignore[attr-defined]
+        app = Handling("handling")
+        app.route("/")(lambda: 1 / 0)
+        outcomes[fw] = [
+            call_wsgi(fw, app.wsgi_app, environ_for("GET", path)) for path in ("/", "/missing")
+        ]
+    results = same_as_flask(outcomes)
+    assert results[0][1][0][0] == "299 UNKNOWN"
+    assert results[0][2] == b"custom ZeroDivisionError"
+    assert results[1][2] == b"custom NotFound"
+
+
+def test_custom_request_and_response_classes() -> None:
+    outcomes = {}
+    for fw in FRAMEWORKS:
+
+        class MyRequest(fw.Request):  # type: ignore[name-defined,misc]
+            def __init__(self, environ: t.Any, *args: t.Any, **kwargs: t.Any) -> None:
+                super().__init__(environ, *args, **kwargs)
+                self.tagged = True
+
+        class MyResponse(fw.Response):  # type: ignore[name-defined,misc]
+            default_mimetype = "text/plain"
+
+            def __call__(self, environ: t.Any, start_response: t.Any) -> t.Any:
+                start_response("299 CUSTOM", [("X-Mine", "1")])
+                return [b"mine"]
+
+        app = fw.Flask("classes")
         app.request_class = MyRequest
         app.response_class = MyResponse
-        app.route("/")(lambda: f"tagged={request.tagged}")
-        outcomes.append(call_wsgi(app, environ_for("GET", "/")))
-    assert outcomes[0] == outcomes[1] == ("ok", [("299 CUSTOM", [("X-Mine", "1")])], b"mine")
-    assert spy.calls == 1
+        app.route("/")(lambda: f"tagged={fw.request.tagged}")
+        outcomes[fw] = call_wsgi(fw, app.wsgi_app, environ_for("GET", "/"))
+    assert same_as_flask(outcomes) == ("ok", [("299 CUSTOM", [("X-Mine", "1")])], b"mine")
 
 
-def test_inside_another_apps_context(spy: Spy) -> None:
+@pytest.mark.parametrize("fw", FRAMEWORKS, ids=fw_id)
+def test_inside_another_apps_context(fw: types.ModuleType) -> None:
     # A request served while another app's context is active pushes its own
     # app context and restores the outer one afterwards.
-    outer = flaskfast.Flask("outer")
-    for fused in (False, True):
-        app = make_app([], fused=fused)
-        with outer.app_context() as outer_ctx:
-            result = call_wsgi_nested(app)
-            assert _cv_app.get() is outer_ctx
-        assert result[2] == b"Hello"
-
-
-def call_wsgi_nested(app: flaskfast.Flask) -> tuple[t.Any, ...]:
-    captured: list[t.Any] = []
-    body = b"".join(app.wsgi_app(environ_for("GET", "/"), lambda s, h, e=None: captured.append(s)))
-    return ("ok", captured, body)
+    outer = fw.Flask("outer")
+    app = make_app(fw, [])
+    captured: list[str] = []
+    with outer.app_context() as outer_ctx:
+        iterable = app.wsgi_app(environ_for("GET", "/"), lambda s, h, e=None: captured.append(s))
+        body = b"".join(iterable)
+        iterable.close()
+        assert fw.globals._cv_app.get() is outer_ctx
+    assert (captured, body) == (["200 OK"], b"Hello")
 
 
 # -- generated requests ----------------------------------------------------------
@@ -664,9 +607,10 @@ requests = st.tuples(
     st.sampled_from(METHODS),
     st.one_of(
         st.sampled_from(PATHS),
-        st.text(st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#"), max_size=12).map(
-            lambda s: "/" + s
-        ),
+        st.text(
+            st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#"),
+            max_size=12,
+        ).map(lambda s: "/" + s),
     ),
     queries.map(lambda q: {"query_string": q}),
 )
@@ -674,5 +618,5 @@ requests = st.tuples(
 
 @SETTINGS
 @given(batch=st.lists(requests, min_size=1, max_size=4), testing=st.booleans())
-def test_generated_requests_match(spy: Spy, batch: list[t.Any], testing: bool) -> None:
-    both(batch, spy, testing=testing)
+def test_generated_requests_match(batch: list[t.Any], testing: bool) -> None:
+    both(batch, testing=testing)
