@@ -3,9 +3,71 @@
 from cpython.object cimport PyObject
 from cpython.object cimport PyTypeObject
 
+from cpython.contextvars cimport PyContextVar_Get
+from cpython.contextvars cimport PyContextVar_Reset
+from cpython.contextvars cimport PyContextVar_Set
+from cpython.contextvars cimport PyContextToken_CheckExact
+from cpython.contextvars cimport PyContextVar_CheckExact
+from cpython.ref cimport Py_DECREF
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.tuple cimport PyTuple_New
+from cpython.tuple cimport PyTuple_SET_ITEM
+
 cdef extern from "Python.h":
     PyObject* _PyType_Lookup(PyTypeObject*, object)
     PyObject* PyDict_GetItem(object, object)
+    PyObject* PyDict_GetItemWithError(object, object) except? NULL
+
+
+cdef inline object _c_cv_get(object var):
+    cdef PyObject* value = NULL
+    if not PyContextVar_CheckExact(var):
+        return var.get()
+    PyContextVar_Get(var, NULL, &value)
+    if value is NULL:
+        return var.get()  # raises LookupError as the method does
+    result = <object>value
+    Py_DECREF(result)  # PyContextVar_Get gave a new reference
+    return result
+
+
+cdef inline object _c_cv_peek(object var):
+    cdef PyObject* value = NULL
+    if not PyContextVar_CheckExact(var):
+        return var.get(None)
+    PyContextVar_Get(var, NULL, &value)
+    if value is NULL:
+        return None
+    result = <object>value
+    Py_DECREF(result)
+    return result
+
+
+cdef inline object _c_cv_set(object var, object value):
+    if not PyContextVar_CheckExact(var):
+        return var.set(value)
+    return PyContextVar_Set(var, value)
+
+
+cdef inline int _c_cv_reset(object var, object token) except -1:
+    if PyContextVar_CheckExact(var) and PyContextToken_CheckExact(token):
+        return PyContextVar_Reset(var, token)
+    var.reset(token)
+    return 0
+
+
+cdef inline tuple _c_snapshot(dict environ, tuple keys):
+    cdef Py_ssize_t i, n = len(keys)
+    cdef PyObject* found
+    cdef tuple out = PyTuple_New(n)
+    for i in range(n):
+        found = PyDict_GetItemWithError(environ, <object>PyTuple_GET_ITEM(keys, i))
+        if found is NULL:
+            found = <PyObject*>None
+        Py_INCREF(<object>found)
+        PyTuple_SET_ITEM(out, i, <object>found)
+    return out
 
 
 cdef inline bint _c_stock(object cls, object attrs, str name, object step) except -1:
@@ -40,14 +102,31 @@ cdef object _STOCK_BLUEPRINT
 cdef object _STOCK_ENDPOINT
 cdef object _STOCK_OPEN_SESSION
 cdef object _STOCK_SAVE_SESSION
+cdef dict _NO_ATTRS
+cdef object _OBJECT_NEW
+cdef object _WZ_GET_WSGI_RESPONSE
+cdef object _WZ_GET_WSGI_HEADERS
+cdef object _WZ_GET_APP_ITER
+cdef object _WZ_ITER_ENCODED
 
 cdef bint _stock(object cls, object attrs, str name, object step) except -1
+cdef object _cv_get(object var)
+cdef object _cv_peek(object var)
+cdef object _cv_set(object var, object value)
+cdef object _cv_reset(object var, object token)
+cdef tuple _snapshot(object environ)
 
 cpdef app_call(self, environ, start_response)
 cpdef wsgi_app(self, environ, start_response)
 cdef object _environ_problem(object environ)
 cdef object _respond(object response, object environ, object start_response)
 cdef object _send_text(tuple direct, object environ, object start_response)
+cpdef send_response(response, environ, start_response)
+cdef object _name_newline_header(object headers, object error)
+cdef object _refuse(object response, object error, object environ, object start_response)
+cdef object _sent(object response, object chunks)
+cdef object _send_buffered(object response, object environ, object start_response)
+cdef bint _plain_pipeline(object cls) except -1
 
 cpdef full_dispatch_request(self)
 cdef object _full_dispatch(object app, object attrs, bint text)
@@ -65,6 +144,7 @@ cdef object _blueprint_scopes()
 cpdef do_teardown_request(self, exc=*)
 cpdef do_teardown_appcontext(self, exc=*)
 
+cdef object _make_context(object cls, object init)
 cpdef app_context(self)
 cpdef request_context(self, environ)
 cpdef app_ctx_init(self, app)

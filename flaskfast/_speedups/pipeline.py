@@ -31,6 +31,7 @@ from inspect import iscoroutinefunction
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
@@ -42,13 +43,13 @@ from ..sessions import SecureCookieSessionInterface
 from ..signals import appcontext_popped
 from ..signals import appcontext_pushed
 from ..signals import appcontext_tearing_down
+from ..signals import got_request_exception
 from ..signals import request_finished
 from ..signals import request_started
 from ..signals import request_tearing_down
 from ..wrappers import Request as _Request
 from ..wrappers import Response as _Response
-from ..wrappers import _plain_pipeline
-from ..wrappers import _Sent
+from . import headers as _headers_kernel
 from . import response as _response_kernel
 from . import router as _router_kernel
 
@@ -114,6 +115,49 @@ def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
     return getattr(cls, name, None) is step and name not in attrs
 
 
+# -- C-level shortcuts --------------------------------------------------------------
+# Each is the plain Python below; compiled, the branch taken instead is the
+# equivalent C-API call declared in pipeline.pxd.
+# PERF: context variables and environ snapshots are used several times per
+# request (bench: every scenario).
+
+
+def _cv_get(var: t.Any) -> t.Any:
+    """``var.get()``."""
+    if cython.compiled:
+        return _c_cv_get(var)  # noqa: F821 - pipeline.pxd
+    return var.get()
+
+
+def _cv_peek(var: t.Any) -> t.Any:
+    """``var.get(None)``."""
+    if cython.compiled:
+        return _c_cv_peek(var)  # noqa: F821 - pipeline.pxd
+    return var.get(None)
+
+
+def _cv_set(var: t.Any, value: t.Any) -> t.Any:
+    """``var.set(value)``."""
+    if cython.compiled:
+        return _c_cv_set(var, value)  # noqa: F821 - pipeline.pxd
+    return var.set(value)
+
+
+def _cv_reset(var: t.Any, token: t.Any) -> None:
+    """``var.reset(token)``."""
+    if cython.compiled:
+        _c_cv_reset(var, token)  # noqa: F821 - pipeline.pxd
+    else:
+        var.reset(token)
+
+
+def _snapshot(environ: t.Any) -> tuple[t.Any, ...]:
+    """The values of ``_ADAPTER_KEYS`` in ``environ`` (``None`` if missing)."""
+    if cython.compiled and type(environ) is dict:
+        return _c_snapshot(environ, _ADAPTER_KEYS)  # noqa: F821 - pipeline.pxd
+    return tuple(map(environ.get, _ADAPTER_KEYS))
+
+
 # -- the WSGI application -------------------------------------------------------
 
 
@@ -136,7 +180,11 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
     attrs = self.__dict__
     cls = type(self)
     if _stock(cls, attrs, "request_context", request_context):
-        ctx = _RequestContext(self, environ)
+        ctx = _make_context(_RequestContext, request_ctx_init)
+        if ctx is None:
+            ctx = _RequestContext(self, environ)
+        else:
+            request_ctx_init(ctx, self, environ)
     else:
         ctx = self.request_context(environ)
     error: BaseException | None = None
@@ -161,8 +209,8 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
         return _respond(response, environ, start_response)
     finally:
         if _PRESERVE in environ:
-            environ[_PRESERVE](_cv_app.get())
-            environ[_PRESERVE](_cv_request.get())
+            environ[_PRESERVE](_cv_get(_cv_app))
+            environ[_PRESERVE](_cv_get(_cv_request))
         if error is not None and self.should_ignore_error(error):
             error = None
         if _stock(type(ctx), ctx.__dict__, "pop", request_ctx_pop):
@@ -235,6 +283,8 @@ def _environ_problem(environ: t.Any) -> str | None:
 def _respond(response: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
     """``response(environ, start_response)``, whose iterable always has
     ``close()`` (PEP 3333)."""
+    if _stock(type(response), _NO_ATTRS, "__call__", _STOCK_RESPONSE_CALL):
+        return send_response(response, environ, start_response)
     sent = response(environ, start_response)
     if hasattr(sent, "close"):
         return sent
@@ -262,6 +312,185 @@ def _send_text(direct: tuple[t.Any, ...], environ: t.Any, start_response: t.Any)
     if environ.get("REQUEST_METHOD") == "HEAD":
         return _Sent()
     return _Sent((data,))
+
+
+# -- sending a response (flaskfast's Response.__call__) ---------------------------
+
+
+def send_response(
+    response: t.Any, environ: WSGIEnvironment, start_response: StartResponse
+) -> t.Any:
+    """``Response.__call__``: ``start_response`` gets the status line and a
+    header list that has been checked, so a header that cannot be sent
+    safely (see ``_speedups.headers_py``) never reaches the server; the app
+    answers a plain 500 instead (see :func:`_refuse`).  The iterable
+    returned has ``close()``, which closes ``response``."""
+    InvalidHeaderError = _headers_kernel.InvalidHeaderError
+    try:
+        sent = _send_buffered(response, environ, start_response)
+    except InvalidHeaderError as e:
+        return _refuse(response, e, environ, start_response)
+    if sent is not None:
+        return sent
+    try:
+        try:
+            app_iter, status, headers = response.get_wsgi_response(environ)
+        except ValueError as e:
+            _name_newline_header(response.headers, e)
+            raise
+        _headers_kernel.check_status(status)
+        _headers_kernel.check_header_list(headers)
+    except InvalidHeaderError as e:
+        return _refuse(response, e, environ, start_response)
+    start_response(status, headers)
+    return app_iter
+
+
+def _name_newline_header(headers: t.Any, error: ValueError) -> None:
+    """werkzeug refuses, with a message naming no header, to copy a header
+    value holding a newline; raise ``InvalidHeaderError`` naming it."""
+    for name, value in headers:
+        text = value if isinstance(value, str) else str(value)
+        if "\r" in text or "\n" in text:
+            try:
+                _headers_kernel.check_header_list([(name, text)])
+            except _headers_kernel.InvalidHeaderError as e:
+                raise e from error
+
+
+def _refuse(
+    response: t.Any, error: Exception, environ: t.Any, start_response: t.Any
+) -> t.Any:
+    """Answer werkzeug's plain 500 page instead of ``response``, whose
+    headers cannot be sent, logging ``error`` on the app's logger.
+
+    As for any unhandled exception, ``got_request_exception`` is sent and the
+    error is raised instead when the app propagates exceptions (testing,
+    debug, ``PROPAGATE_EXCEPTIONS``) or no app is active.  The app's error
+    handlers are not called: the response is refused after they ran.
+    """
+    app_ctx = _cv_peek(_cv_app)
+    if app_ctx is None:
+        response.close()
+        raise error
+    app = app_ctx.app
+    got_request_exception.send(app, _async_wrapper=app.ensure_sync, exception=error)
+    propagate = app.config["PROPAGATE_EXCEPTIONS"]
+    if propagate is None:
+        propagate = app.testing or app.debug
+    if propagate:
+        response.close()
+        raise error
+    request_ctx = _cv_peek(_cv_request)
+    if request_ctx is not None:
+        path, method = request_ctx.request.path, request_ctx.request.method
+    else:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+    app.logger.error(
+        f"Exception on {path} [{method}]: {error}",
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    response.close()
+    return InternalServerError()(environ, start_response)
+
+
+class _Sent(list):  # type: ignore[type-arg]
+    """A buffered body as handed to the WSGI server: the list of its chunks
+    (servers iterate lists fastest), with the ``close()`` PEP 3333 asks the
+    server to call, which closes the response it came from (``on_close``),
+    as werkzeug's ``ClosingIterator`` does."""
+
+    on_close: t.Callable[[], t.Any] | None = None
+
+    def close(self) -> None:
+        """Close the response this body came from, if any."""
+        if self.on_close is not None:
+            self.on_close()
+
+
+def _sent(response: t.Any, chunks: t.Any) -> t.Any:
+    sent = _Sent(chunks)
+    sent.on_close = response.close
+    return sent
+
+
+def _send_buffered(response: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
+    """Send a buffered ``response`` in one pass, or return ``None`` when it
+    needs werkzeug's general path.  Raises ``InvalidHeaderError`` for a status
+    line or header that must not be sent.  Shared by ``Response.__call__`` and
+    the fused request cycle."""
+    # PERF: a buffered body of bytes on a class that keeps werkzeug's
+    # response pipeline goes straight to start_response with the header
+    # list built in one pass (bench: every scenario).
+    _headers_kernel.check_status(response._status)
+    body = response.response
+    plain = response.__dict__.get("_ff_plain")
+    if plain is not None:
+        # PERF: a response built by the response kernel whose headers,
+        # status and body nobody changed since: its header list is
+        # already the WSGI one (bench: str hello and other text views).
+        items = response.headers._list
+        if (
+            len(items) == 2
+            and items[0] is plain[0]
+            and items[1] is plain[1]
+            and response._status_code == plain[2]
+            and body is plain[3]
+            and not response._on_close
+            and _plain_pipeline(type(response))
+        ):
+            start_response(response._status, items[:])
+            if environ.get("REQUEST_METHOD") == "HEAD":
+                return _sent(response, ())
+            return _sent(response, body)
+    if (
+        type(body) is list
+        and not response._on_close
+        and not response.direct_passthrough
+        and _plain_pipeline(type(response))
+    ):
+        code = response._status_code
+        length: int | None = 0
+        for chunk in body:
+            if type(chunk) is not bytes:
+                length = None
+                break
+            length += len(chunk)  # type: ignore[operator]
+        if length is not None:
+            # The kernel validates while building; it answers None for
+            # anything it cannot send as is, which goes the long way.
+            headers = _headers_kernel.wsgi_header_list(
+                response.headers, code, length, not response.autocorrect_location_header
+            )
+            if headers is not None:
+                start_response(response._status, headers)
+                if (
+                    environ.get("REQUEST_METHOD") == "HEAD"
+                    or code == 204
+                    or 100 <= code < 200
+                ):
+                    return _sent(response, ())
+                return _sent(response, body)
+    return None
+
+
+_WZ_GET_WSGI_RESPONSE = _WzResponse.get_wsgi_response
+_WZ_GET_WSGI_HEADERS = _WzResponse.get_wsgi_headers
+_WZ_GET_APP_ITER = _WzResponse.get_app_iter
+_WZ_ITER_ENCODED = _WzResponse.iter_encoded
+
+
+def _plain_pipeline(cls: t.Any) -> bool:
+    """Whether ``cls`` keeps werkzeug's ``get_wsgi_response`` pipeline, so
+    the one-pass path in :meth:`Response.__call__` produces the same result.
+    Read from the class every time, so methods patched later count."""
+    return (
+        cls.get_wsgi_response is _WZ_GET_WSGI_RESPONSE
+        and cls.get_wsgi_headers is _WZ_GET_WSGI_HEADERS
+        and cls.get_app_iter is _WZ_GET_APP_ITER
+        and cls.iter_encoded is _WZ_ITER_ENCODED
+        and getattr(cls, "automatically_set_content_length", False) is True
+    )
 
 
 # -- dispatching ------------------------------------------------------------------
@@ -313,7 +542,7 @@ def preprocess_request(self: t.Any) -> t.Any:
     before = self.before_request_funcs
     if not preprocessors and not before:
         return None
-    req = _cv_request.get().request
+    req = _cv_get(_cv_request).request
     names = _hook_names(req)[0]
     if preprocessors:
         for name in names:
@@ -334,7 +563,7 @@ def preprocess_request(self: t.Any) -> t.Any:
 def dispatch_request(self: t.Any) -> t.Any:
     """Call the view function of the matched rule with its arguments (or
     answer an automatic OPTIONS request, or raise the routing error)."""
-    req = _cv_request.get().request
+    req = _cv_get(_cv_request).request
     if req.routing_exception is not None:
         self.raise_routing_exception(req)
     rule = req.url_rule
@@ -378,14 +607,14 @@ def make_response(self: t.Any, rv: t.Any) -> t.Any:
     tuples ``(body, status)``, ``(body, headers)`` and
     ``(body, status, headers)``; raises ``TypeError`` otherwise.
     """
-    return _response_kernel.make_response(self, rv, _cv_request.get(None))
+    return _response_kernel.make_response(self, rv, _cv_peek(_cv_request))
 
 
 def process_response(self: t.Any, response: t.Any) -> t.Any:
     """Run the ``after_this_request`` functions, then the after-request
     functions (blueprints innermost first, then the app, each in reverse
     registration order), then save the session."""
-    ctx = _cv_request.get()
+    ctx = _cv_get(_cv_request)
     for func in ctx._after_request_functions:
         response = self.ensure_sync(func)(response)
     after = self.after_request_funcs
@@ -427,7 +656,7 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
         or not _stock(cls, attrs, "process_response", process_response)
     ):
         return None
-    ctx = _cv_request.get()
+    ctx = _cv_get(_cv_request)
     if ctx._after_request_functions or ctx._session_obj is not None:
         return None
     pushed = getattr(ctx, "_pushed_cookie", _MISSING)
@@ -522,7 +751,7 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
 def _blueprint_scopes() -> t.Any:
     """The after-request / teardown scopes of the current request (the app
     only outside one)."""
-    ctx = _cv_request.get(None)
+    ctx = _cv_peek(_cv_request)
     if ctx is None:
         return _APP_ONLY
     return _hook_names(ctx.request)[1]
@@ -564,6 +793,19 @@ def do_teardown_appcontext(self: t.Any, exc: BaseException | None = _SENTINEL) -
 # -- contexts -------------------------------------------------------------------
 
 
+def _make_context(cls: t.Any, init: t.Any) -> t.Any:
+    """A new, not yet initialised object of the context class ``cls`` when
+    its constructor is the stock one (``object.__new__``, then ``init``, to
+    be called by the caller); ``None`` when the class must be called."""
+    # PERF: the constructor's argument handling and a call frame saved
+    # (bench: every scenario makes two contexts).
+    if _stock(cls, _NO_ATTRS, "__init__", init) and _stock(
+        cls, _NO_ATTRS, "__new__", _OBJECT_NEW
+    ):
+        return _OBJECT_NEW(cls)
+    return None
+
+
 def app_context(self: t.Any) -> t.Any:
     """A new application context for this app (use with ``with``)."""
     return _AppContext(self)
@@ -596,7 +838,7 @@ def app_ctx_init(self: t.Any, app: t.Any) -> None:
 def app_ctx_push(self: t.Any) -> None:
     """Make this the active application context and send
     ``appcontext_pushed``."""
-    self._cv_tokens.append(_cv_app.set(self))
+    self._cv_tokens.append(_cv_set(_cv_app, self))
     # PERF: blinker's send() walks its bookkeeping even with no receivers
     # (bench: every scenario).
     if appcontext_pushed.receivers:
@@ -619,8 +861,8 @@ def app_ctx_pop(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
             else:
                 app.do_teardown_appcontext(exc)
     finally:
-        current = _cv_app.get()
-        _cv_app.reset(tokens.pop())
+        current = _cv_get(_cv_app)
+        _cv_reset(_cv_app, tokens.pop())
     if current is not self:
         raise AssertionError(
             f"Popped the wrong app context: {current!r} is active, not {self!r}."
@@ -647,7 +889,7 @@ def request_ctx_init(
         # PERF: the adapter is bound on first use, from the environ as it is
         # now (bench: every scenario; routing needs no adapter).
         renv = request.environ
-        self._adapter_environ = tuple(map(renv.get, _ADAPTER_KEYS))
+        self._adapter_environ = _snapshot(renv)
     else:
         self._build_url_adapter()
     self.flashes = None
@@ -661,10 +903,14 @@ def request_ctx_push(self: t.Any) -> None:
     unless one for the same app is active), open the session and match the
     URL."""
     app = self.app
-    app_ctx = _cv_app.get(None)
+    app_ctx = _cv_peek(_cv_app)
     if app_ctx is None or app_ctx.app is not app:
         if _stock(type(app), app.__dict__, "app_context", app_context):
-            app_ctx = _AppContext(app)
+            app_ctx = _make_context(_AppContext, app_ctx_init)
+            if app_ctx is None:
+                app_ctx = _AppContext(app)
+            else:
+                app_ctx_init(app_ctx, app)
         else:
             app_ctx = app.app_context()
         if _stock(type(app_ctx), app_ctx.__dict__, "push", app_ctx_push):
@@ -673,7 +919,7 @@ def request_ctx_push(self: t.Any) -> None:
             app_ctx.push()
     else:
         app_ctx = None
-    self._cv_tokens.append((_cv_request.set(self), app_ctx))
+    self._cv_tokens.append((_cv_set(_cv_request, self), app_ctx))
     attrs = self.__dict__
     if self._session_obj is None:
         if _lazy_session(app):
@@ -715,9 +961,9 @@ def request_ctx_pop(self: t.Any, exc: BaseException | None = _SENTINEL) -> None:
                 app.do_teardown_request(exc)
             _close_request(self.request)
     finally:
-        current = _cv_request.get()
+        current = _cv_get(_cv_request)
         token, app_ctx = tokens.pop()
-        _cv_request.reset(token)
+        _cv_reset(_cv_request, token)
         if outermost:
             # Drop the environ's back-reference so the request can be freed.
             current.request.environ["werkzeug.request"] = None
@@ -738,12 +984,10 @@ def _close_request(request: t.Any) -> None:
     # PERF: werkzeug's close() and the stock Request.close only close parsed
     # uploaded files (bench: every scenario).
     attrs = request.__dict__
-    cls = type(request)
-    if not attrs.get("files") and (
-        _stock(cls, attrs, "close", _STOCK_REQUEST_CLOSE)
-        or _stock(cls, attrs, "close", _WZ_REQUEST_CLOSE)
-    ):
-        return
+    if not attrs.get("files") and "close" not in attrs:
+        close = getattr(type(request), "close", None)
+        if close is _STOCK_REQUEST_CLOSE or close is _WZ_REQUEST_CLOSE:
+            return
     close = getattr(request, "close", None)
     if close is not None:
         close()
@@ -803,9 +1047,12 @@ def _lazy_session(app: t.Any) -> bool:
     session interface, whose opening has no side effects."""
     interface = app.session_interface
     cls = type(interface)
-    return cls is SecureCookieSessionInterface and _stock(
-        cls, interface.__dict__, "open_session", _STOCK_OPEN_SESSION
-    ) and _stock(cls, interface.__dict__, "save_session", _STOCK_SAVE_SESSION)
+    if cls is not SecureCookieSessionInterface:
+        return False
+    attrs = interface.__dict__
+    return _stock(cls, attrs, "open_session", _STOCK_OPEN_SESSION) and _stock(
+        cls, attrs, "save_session", _STOCK_SAVE_SESSION
+    )
 
 
 def open_session(ctx: t.Any) -> t.Any:
@@ -856,6 +1103,8 @@ def stock_url_adapter(app: t.Any) -> bool:
 # The stock functions of other classes that the steps above stand in for.
 _STOCK_RESPONSE_CALL = _Response.__call__
 _STOCK_RESPONSE_CLOSE = _WzResponse.close
+_NO_ATTRS: dict[str, t.Any] = {}
+_OBJECT_NEW = object.__dict__["__new__"]
 _STOCK_REQUEST_CLOSE = _Request.close
 _WZ_REQUEST_CLOSE = _WzRequest.close
 _STOCK_BLUEPRINTS = _Request.__dict__["blueprints"]
