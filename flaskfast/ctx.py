@@ -142,7 +142,7 @@ class _Pushable:
     def push(self) -> None:
         raise NotImplementedError
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         raise NotImplementedError
 
     def __enter__(self: _Ctx) -> _Ctx:
@@ -184,10 +184,13 @@ class AppContext(_Pushable):
     and ``g`` refer to it while it is pushed."""
 
     g: _AppCtxGlobals = _LazyGlobals()  # type: ignore[assignment]
+    app: Flask
+    _adapter_config: tuple[t.Any, t.Any, t.Any]
+    _cv_tokens: list[contextvars.Token[AppContext]]
 
     __init__ = _pipeline.app_ctx_init
-    push = _pipeline.app_ctx_push  # type: ignore[assignment]
-    pop = _pipeline.app_ctx_pop  # type: ignore[assignment]
+    push = _pipeline.app_ctx_push
+    pop = _pipeline.app_ctx_pop
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -217,9 +220,18 @@ class RequestContext(_Pushable):
     adapter, the session and the flashed messages.  Pushed by
     :meth:`Flask.wsgi_app` around handling the request."""
 
+    app: Flask
+    request: Request
+    flashes: list[tuple[str, str]] | None
+    _session_obj: SessionMixin | None
+    _adapter_environ: tuple[t.Any, ...]
+    _pushed_cookie: str | None
+    _after_request_functions: list[ft.AfterRequestCallable[t.Any]]
+    _cv_tokens: list[tuple[contextvars.Token[RequestContext], AppContext | None]]
+
     __init__ = _pipeline.request_ctx_init
-    push = _pipeline.request_ctx_push  # type: ignore[assignment]
-    pop = _pipeline.request_ctx_pop  # type: ignore[assignment]
+    push = _pipeline.request_ctx_push
+    pop = _pipeline.request_ctx_pop
     match_request = _pipeline.match_request
 
     def _build_url_adapter(self) -> MapAdapter | None:
@@ -259,7 +271,7 @@ class RequestContext(_Pushable):
     def copy(self) -> RequestContext:
         """A new context for the same request object and session, for use
         in another thread or greenlet."""
-        return self.__class__(
+        return self.__class__(  # type: ignore[no-any-return]
             self.app,
             environ=self.request.environ,
             request=self.request,
@@ -273,7 +285,7 @@ class RequestContext(_Pushable):
         session = self._session_obj
         if session is None and self._cv_tokens:
             session = _pipeline.open_session(self)
-        return session  # type: ignore[no-any-return]
+        return session
 
     @_session.setter
     def _session(self, value: SessionMixin | None) -> None:

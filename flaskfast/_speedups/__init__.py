@@ -90,6 +90,9 @@ def _load_pipeline(compiled: bool) -> ModuleType:
     return module
 
 
+if t.TYPE_CHECKING:  # pragma: no cover
+    from . import pipeline as pipeline
+
 IMPLEMENTATION: t.Literal["cython", "python"]
 _impl, _modules = _select()
 IMPLEMENTATION = _impl  # type: ignore[assignment]

@@ -56,11 +56,14 @@ from . import router as _router_kernel
 try:
     import cython
 except ImportError:  # Cython is only needed to compile this module.
-    from . import _cython_shim as cython  # type: ignore[no-redef]
+    from . import _cython_shim as cython  # type: ignore[no-redef,unused-ignore]
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
+
+    from ..ctx import AppContext
+    from ..ctx import RequestContext
 
 # The environ keys a request's URL adapter is bound from, in the order of the
 # snapshot a request context keeps of them (see RequestContext.__init__).
@@ -111,7 +114,7 @@ def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
     resolves ``name`` to ``step``: neither the class (or a base) nor the
     instance has replaced it."""
     if cython.compiled:
-        return _c_stock(cls, attrs, name, step)  # noqa: F821 - pipeline.pxd
+        return _c_stock(cls, attrs, name, step)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return getattr(cls, name, None) is step and name not in attrs
 
 
@@ -125,28 +128,28 @@ def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
 def _cv_get(var: t.Any) -> t.Any:
     """``var.get()``."""
     if cython.compiled:
-        return _c_cv_get(var)  # noqa: F821 - pipeline.pxd
+        return _c_cv_get(var)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return var.get()
 
 
 def _cv_peek(var: t.Any) -> t.Any:
     """``var.get(None)``."""
     if cython.compiled:
-        return _c_cv_peek(var)  # noqa: F821 - pipeline.pxd
+        return _c_cv_peek(var)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return var.get(None)
 
 
 def _cv_set(var: t.Any, value: t.Any) -> t.Any:
     """``var.set(value)``."""
     if cython.compiled:
-        return _c_cv_set(var, value)  # noqa: F821 - pipeline.pxd
+        return _c_cv_set(var, value)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return var.set(value)
 
 
 def _cv_reset(var: t.Any, token: t.Any) -> None:
     """``var.reset(token)``."""
     if cython.compiled:
-        _c_cv_reset(var, token)  # noqa: F821 - pipeline.pxd
+        _c_cv_reset(var, token)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     else:
         var.reset(token)
 
@@ -154,7 +157,7 @@ def _cv_reset(var: t.Any, token: t.Any) -> None:
 def _snapshot(environ: t.Any) -> tuple[t.Any, ...]:
     """The values of ``_ADAPTER_KEYS`` in ``environ`` (``None`` if missing)."""
     if cython.compiled and type(environ) is dict:
-        return _c_snapshot(environ, _ADAPTER_KEYS)  # noqa: F821 - pipeline.pxd
+        return _c_snapshot(environ, _ADAPTER_KEYS)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return tuple(map(environ.get, _ADAPTER_KEYS))
 
 
@@ -496,10 +499,10 @@ def _plain_pipeline(cls: t.Any) -> bool:
 # -- dispatching ------------------------------------------------------------------
 
 
-def full_dispatch_request(self: t.Any) -> t.Any:
+def full_dispatch_request(self: t.Any) -> _Response:
     """Run the before-request functions and the view (or the error
     handlers), then finalize the result into a response."""
-    return _full_dispatch(self, self.__dict__, False)
+    return _full_dispatch(self, self.__dict__, False)  # type: ignore[no-any-return]
 
 
 def _full_dispatch(app: t.Any, attrs: t.Any, text: bool) -> t.Any:
@@ -573,7 +576,9 @@ def dispatch_request(self: t.Any) -> t.Any:
     return _sync(self, self.__dict__, self.view_functions[rule.endpoint])(**view_args)
 
 
-def finalize_request(self: t.Any, rv: t.Any, from_error_handler: bool = False) -> t.Any:
+def finalize_request(
+    self: t.Any, rv: t.Any, from_error_handler: bool = False
+) -> _Response:
     """Turn a view or handler result into the final response: make it,
     process it, send ``request_finished``.  With ``from_error_handler`` a
     failure while processing is logged instead of raised."""
@@ -599,7 +604,7 @@ def finalize_request(self: t.Any, rv: t.Any, from_error_handler: bool = False) -
     return response
 
 
-def make_response(self: t.Any, rv: t.Any) -> t.Any:
+def make_response(self: t.Any, rv: t.Any) -> _Response:
     """Convert a view's return value into :attr:`response_class`.
 
     Accepts text (``str``/``bytes``), a ``dict`` or ``list`` (JSON), a
@@ -607,7 +612,7 @@ def make_response(self: t.Any, rv: t.Any) -> t.Any:
     tuples ``(body, status)``, ``(body, headers)`` and
     ``(body, status, headers)``; raises ``TypeError`` otherwise.
     """
-    return _response_kernel.make_response(self, rv, _cv_peek(_cv_request))
+    return _response_kernel.make_response(self, rv, _cv_peek(_cv_request))  # type: ignore[no-any-return]
 
 
 def process_response(self: t.Any, response: t.Any) -> t.Any:
@@ -668,7 +673,7 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
     if (
         type(response_class) is not type
         or response_class.__call__ is not _STOCK_RESPONSE_CALL
-        or response_class.close is not _STOCK_RESPONSE_CLOSE
+        or getattr(response_class, "close", None) is not _STOCK_RESPONSE_CLOSE
         or not _plain_pipeline(response_class)
     ):
         return None
@@ -683,7 +688,7 @@ def ensure_sync(self: t.Any, func: t.Callable[..., t.Any]) -> t.Callable[..., t.
     """Return ``func`` callable from synchronous code: coroutine functions
     are wrapped with :meth:`async_to_sync`."""
     if iscoroutinefunction(func):
-        return self.async_to_sync(func)
+        return self.async_to_sync(func)  # type: ignore[no-any-return]
     return func
 
 
@@ -732,7 +737,7 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
         if type(endpoint) is str:
             names = _hook_names_cache.get(endpoint)
             if names is not None:
-                return names  # type: ignore[no-any-return]
+                return names  # type: ignore[no-any-return,unused-ignore]
             if "." not in endpoint:
                 names = _NO_BLUEPRINT
             else:
@@ -741,7 +746,7 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
             if len(_hook_names_cache) >= _HOOK_NAMES_SIZE:
                 _hook_names_cache.clear()
             _hook_names_cache[endpoint] = names
-            return names  # type: ignore[no-any-return]
+            return names  # type: ignore[no-any-return,unused-ignore]
     bps = request.blueprints
     if not bps:
         return _NO_BLUEPRINT
@@ -806,14 +811,14 @@ def _make_context(cls: t.Any, init: t.Any) -> t.Any:
     return None
 
 
-def app_context(self: t.Any) -> t.Any:
+def app_context(self: t.Any) -> AppContext:
     """A new application context for this app (use with ``with``)."""
-    return _AppContext(self)
+    return _AppContext(self)  # type: ignore[no-any-return]
 
 
-def request_context(self: t.Any, environ: WSGIEnvironment) -> t.Any:
+def request_context(self: t.Any, environ: WSGIEnvironment) -> RequestContext:
     """A new request context for the WSGI ``environ``."""
-    return _RequestContext(self, environ)
+    return _RequestContext(self, environ)  # type: ignore[no-any-return]
 
 
 def app_ctx_init(self: t.Any, app: t.Any) -> None:
