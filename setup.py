@@ -32,7 +32,7 @@ SPEEDUPS = Path("flaskfast") / "_speedups"
 
 
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _warn(message: str) -> None:
