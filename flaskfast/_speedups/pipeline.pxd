@@ -15,6 +15,8 @@ from cpython.tuple cimport PyTuple_New
 from cpython.tuple cimport PyTuple_SET_ITEM
 
 cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+    bint Py_UNICODE_ISPRINTABLE(Py_UCS4)
     PyObject* _PyType_Lookup(PyTypeObject*, object)
     PyObject* PyDict_GetItem(object, object)
     PyObject* PyDict_GetItemWithError(object, object) except? NULL
@@ -55,6 +57,29 @@ cdef inline int _c_cv_reset(object var, object token) except -1:
         return PyContextVar_Reset(var, token)
     var.reset(token)
     return 0
+
+
+cdef inline bint _c_well_formed(dict environ) except -1:
+    cdef PyObject* path = PyDict_GetItemWithError(environ, "PATH_INFO")
+    cdef PyObject* host = PyDict_GetItemWithError(environ, "HTTP_HOST")
+    cdef PyObject* method = PyDict_GetItemWithError(environ, "REQUEST_METHOD")
+    cdef Py_UCS4 ch
+    if path is NULL:
+        path = <PyObject*>""
+    if host is NULL or method is NULL:
+        return False
+    if type(<object>path) is not str or not PyUnicode_IS_ASCII(<object>path):
+        return False
+    if type(<object>host) is not str or type(<object>method) is not str:
+        return False
+    for ch in <str><object>host:
+        if not Py_UNICODE_ISPRINTABLE(ch):
+            return False
+    return (
+        "wsgi.input" in environ
+        and "wsgi.errors" in environ
+        and "wsgi.url_scheme" in environ
+    )
 
 
 cdef inline tuple _c_snapshot(dict environ, tuple keys):
@@ -119,6 +144,7 @@ cdef tuple _snapshot(object environ)
 cpdef app_call(self, environ, start_response)
 cpdef wsgi_app(self, environ, start_response)
 cdef object _environ_problem(object environ)
+cdef bint _well_formed(object environ) except -1
 cdef object _respond(object response, object environ, object start_response)
 cdef object _send_text(tuple direct, object environ, object start_response)
 cpdef send_response(response, environ, start_response)
