@@ -39,6 +39,7 @@ from werkzeug.wrappers import Response as _WzResponse
 
 from ..globals import _cv_app
 from ..globals import _cv_request
+from ..globals import request as _request_proxy
 from ..helpers import _split_blueprint_path
 from ..sansio.scaffold import _sentinel
 from ..sessions import SecureCookieSessionInterface
@@ -776,11 +777,12 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
 
 
 def _blueprint_scopes() -> t.Any:
-    """The after-request / teardown scopes of the current request (the app
-    only outside one)."""
+    """The after-request / teardown scopes of the current request; outside
+    one, the ``request`` proxy's own ``RuntimeError``, as Flask reads
+    ``request.blueprints`` there."""
     ctx = _cv_peek(_cv_request)
     if ctx is None:
-        return _APP_ONLY
+        return (*_request_proxy.blueprints, None)
     return _hook_names(ctx.request)[1]
 
 
@@ -792,10 +794,11 @@ def do_teardown_request(self: t.Any, exc: BaseException | None = _SENTINEL) -> N
     the app, each in reverse order) and send ``request_tearing_down``."""
     if exc is _SENTINEL:
         exc = sys.exc_info()[1]
+    scopes = _blueprint_scopes()
     teardown = self.teardown_request_funcs
     if teardown:
         attrs = self.__dict__
-        for name in _blueprint_scopes():
+        for name in scopes:
             if name in teardown:
                 for func in reversed(teardown[name]):
                     _sync(self, attrs, func)(exc)
