@@ -152,7 +152,7 @@ cdef object _name_newline_header(object headers, object error)
 cdef object _refuse(object response, object error, object environ, object start_response)
 cdef object _sent(object response, object chunks)
 cdef object _send_buffered(object response, object environ, object start_response)
-cdef bint _plain_pipeline(object cls) except -1
+cdef bint _plain_pipeline(object cls, object attrs) except -1
 
 cpdef full_dispatch_request(self)
 cdef object _full_dispatch(object app, object attrs, bint text)

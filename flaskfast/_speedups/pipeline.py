@@ -423,20 +423,22 @@ def _refuse(
 class _Sent(list):  # type: ignore[type-arg]
     """A buffered body as handed to the WSGI server: the list of its chunks
     (servers iterate lists fastest), with the ``close()`` PEP 3333 asks the
-    server to call, which closes the response it came from (``on_close``),
-    as werkzeug's ``ClosingIterator`` does."""
+    server to call, which closes the response it came from, as werkzeug's
+    ``ClosingIterator`` does."""
 
-    on_close: t.Callable[[], t.Any] | None = None
+    __slots__ = ("_response",)
+    _response: t.Any
 
     def close(self) -> None:
         """Close the response this body came from, if any."""
-        if self.on_close is not None:
-            self.on_close()
+        response = getattr(self, "_response", None)
+        if response is not None:
+            response.close()
 
 
 def _sent(response: t.Any, chunks: t.Any) -> t.Any:
     sent = _Sent(chunks)
-    sent.on_close = response.close
+    sent._response = response
     return sent
 
 
@@ -463,7 +465,7 @@ def _send_buffered(response: t.Any, environ: t.Any, start_response: t.Any) -> t.
             and response._status_code == plain[2]
             and body is plain[3]
             and not response._on_close
-            and _plain_pipeline(type(response))
+            and _plain_pipeline(type(response), response.__dict__)
         ):
             start_response(response._status, items[:])
             if environ.get("REQUEST_METHOD") == "HEAD":
@@ -473,7 +475,7 @@ def _send_buffered(response: t.Any, environ: t.Any, start_response: t.Any) -> t.
         type(body) is list
         and not response._on_close
         and not response.direct_passthrough
-        and _plain_pipeline(type(response))
+        and _plain_pipeline(type(response), response.__dict__)
     ):
         code = response._status_code
         length: int | None = 0
@@ -506,16 +508,17 @@ _WZ_GET_APP_ITER = _WzResponse.get_app_iter
 _WZ_ITER_ENCODED = _WzResponse.iter_encoded
 
 
-def _plain_pipeline(cls: t.Any) -> bool:
-    """Whether ``cls`` keeps werkzeug's ``get_wsgi_response`` pipeline, so
-    the one-pass path in :meth:`Response.__call__` produces the same result.
-    Read from the class every time, so methods patched later count."""
+def _plain_pipeline(cls: t.Any, attrs: t.Any) -> bool:
+    """Whether a response of class ``cls`` whose ``__dict__`` is ``attrs``
+    keeps werkzeug's ``get_wsgi_response`` pipeline, so that sending it in
+    one pass produces the same result.  Checked every time, so methods
+    patched later count."""
     return (
-        cls.get_wsgi_response is _WZ_GET_WSGI_RESPONSE
-        and cls.get_wsgi_headers is _WZ_GET_WSGI_HEADERS
-        and cls.get_app_iter is _WZ_GET_APP_ITER
-        and cls.iter_encoded is _WZ_ITER_ENCODED
-        and getattr(cls, "automatically_set_content_length", False) is True
+        _stock(cls, attrs, "get_wsgi_response", _WZ_GET_WSGI_RESPONSE)
+        and _stock(cls, attrs, "get_wsgi_headers", _WZ_GET_WSGI_HEADERS)
+        and _stock(cls, attrs, "get_app_iter", _WZ_GET_APP_ITER)
+        and _stock(cls, attrs, "iter_encoded", _WZ_ITER_ENCODED)
+        and _stock(cls, attrs, "automatically_set_content_length", True)
     )
 
 
@@ -695,9 +698,9 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
     response_class = app.response_class
     if (
         type(response_class) is not type
-        or response_class.__call__ is not _STOCK_RESPONSE_CALL
-        or getattr(response_class, "close", None) is not _STOCK_RESPONSE_CLOSE
-        or not _plain_pipeline(response_class)
+        or not _stock(response_class, _NO_ATTRS, "__call__", _STOCK_RESPONSE_CALL)
+        or not _stock(response_class, _NO_ATTRS, "close", _STOCK_RESPONSE_CLOSE)
+        or not _plain_pipeline(response_class, _NO_ATTRS)
     ):
         return None
     head = _response_kernel.plain_head(response_class)
@@ -749,9 +752,9 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
     ``after_request`` / teardown functions, in calling order."""
     cls = type(request)
     if (
-        cls.blueprints is _STOCK_BLUEPRINTS
-        and cls.blueprint is _STOCK_BLUEPRINT
-        and cls.endpoint is _STOCK_ENDPOINT
+        _stock(cls, _NO_ATTRS, "blueprints", _STOCK_BLUEPRINTS)
+        and _stock(cls, _NO_ATTRS, "blueprint", _STOCK_BLUEPRINT)
+        and _stock(cls, _NO_ATTRS, "endpoint", _STOCK_ENDPOINT)
     ):
         rule = request.url_rule
         if rule is None:
