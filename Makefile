@@ -8,6 +8,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx)
 
 .PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean \
 	bench-server bench-scaling bench-memory bench-import
+.PHONY: test-pythons
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +65,12 @@ bench-memory: $(STAMP)
 # `import flaskfast` vs `import flask`, python -X importtime.
 bench-import: $(STAMP)
 	$(PY) bench/import_time.py
+
+# Every check of `make test` on each Python below, each in its own .venv-pyX
+# (interpreters from pyenv; summary table at the end). Not part of `make test`.
+PYTHONS ?= 3.9 3.11 3.13
+test-pythons:
+	$(PYTHON) ci/test_pythons.py $(PYTHONS)
 
 mypy: $(STAMP)
 	$(PY) -m mypy
