@@ -287,6 +287,16 @@ def test_response_state_after_construction() -> None:
     assert isinstance(SansioResponse.__dict__["status"], property)
 
 
+def test_headers_iterate_their_list() -> None:
+    # headers_c.wsgi_header_list walks Headers._list directly when the class
+    # keeps werkzeug's __iter__; response_py.Headers edits _list in place.
+    h = Headers([("A", "1"), ("B", "2")])
+    h.add("A", "3")
+    assert type(h._list) is list
+    assert list(iter(h)) == h._list == [("A", "1"), ("B", "2"), ("A", "3")]
+    assert all(type(item) is tuple for item in h._list)
+
+
 def test_headers_equality_needs_the_same_class() -> None:
     # response_py.Headers.__eq__ compares through two werkzeug Headers
     # because werkzeug's __eq__ refuses another class.
