@@ -672,7 +672,9 @@ class Flask(App):
         tuples ``(body, status)``, ``(body, headers)`` and
         ``(body, status, headers)``; raises ``TypeError`` otherwise.
         """
-        return _response_kernel.make_response(self, rv)  # type: ignore[no-any-return]
+        return _response_kernel.make_response(  # type: ignore[no-any-return]
+            self, rv, _cv_request.get(None)
+        )
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Bind :attr:`url_map` to ``request`` (or, outside a request, to

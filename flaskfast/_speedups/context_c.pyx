@@ -1190,7 +1190,9 @@ cdef object _serve(
                 # building it (bench: str hello, path parameter, server).
                 direct = _direct(app, rv, plan)
             if direct is None:
-                response = _process_response(app, _make_response(app, rv))
+                response = _process_response(
+                    app, _make_response(app, rv, _current_or_none(_request_var))
+                )
         except Exception as e:
             error = e
             direct = None

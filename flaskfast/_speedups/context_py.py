@@ -342,7 +342,7 @@ def serve(app: t.Any, environ: t.Any, start_response: t.Any) -> t.Any:
                 # path parameter, bench/server.py).
                 direct = _direct(s, app, rv)
             if direct is None:
-                response = s.make_response(app, rv)
+                response = s.make_response(app, rv, _cv_request.get(None))
                 cur = _cv_request.get()
                 for func in cur._after_request_functions:
                     response = app.ensure_sync(func)(response)
