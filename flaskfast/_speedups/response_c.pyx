@@ -764,11 +764,14 @@ cdef object _make(object app, object rv, object ctx):
             environ = ctx.request.environ if ctx is not None else None
             try:
                 page = None
-                if _isinstance(rv, _HTTPException):
+                if _isinstance(rv, _HTTPException) and (
+                    environ is None or environ.get("REQUEST_METHOD") != "HEAD"
+                ):
                     # PERF: an HTTP error whose WSGI call is werkzeug's own
                     # renders a known page; it is assembled instead of running
                     # the error as a WSGI app (bench: not_found,
-                    # method_not_allowed).
+                    # method_not_allowed).  Run for HEAD, werkzeug collects
+                    # no body.
                     page = _error_response(cls, rv)
                 if page is not None:
                     rv = page

@@ -709,11 +709,14 @@ def make_response(app: t.Any, rv: t.Any, ctx: t.Any) -> t.Any:
             environ = ctx.request.environ if ctx is not None else None
             try:
                 page = None
-                if isinstance(rv, HTTPException):
+                if isinstance(rv, HTTPException) and (
+                    environ is None or environ.get("REQUEST_METHOD") != "HEAD"
+                ):
                     # PERF: an HTTP error whose WSGI call is werkzeug's own
                     # renders a known page; it is assembled instead of running
                     # the error as a WSGI app and re-collecting its output
-                    # (bench: not_found, method_not_allowed).
+                    # (bench: not_found, method_not_allowed).  Run for HEAD,
+                    # werkzeug collects no body.
                     page = error_response(cls, rv)
                 if page is not None:
                     rv = page

@@ -218,6 +218,12 @@ def _not_found_app(m: types.ModuleType, error: t.Callable[[], t.Any] | None) -> 
     def only_post() -> str:
         return "posted"
 
+    @app.after_request
+    def seen(response: t.Any) -> t.Any:
+        # What a hook sees of the object, HEAD included.
+        response.headers["X-Seen"] = f"{response.status_code} {response.get_data()!r}"
+        return response
+
     if error is not None:
 
         @app.errorhandler(404)
