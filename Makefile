@@ -8,6 +8,8 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 
 .PHONY: install run test test-compiled test-pure conformance bench bench-quick mypy clean \
 	bench-server bench-scaling bench-memory bench-import
+.PHONY: test-pythons
+.PHONY: test-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +66,17 @@ bench-memory: $(STAMP)
 # `import flaskfast` vs `import flask`, python -X importtime.
 bench-import: $(STAMP)
 	$(PY) bench/import_time.py
+
+# Every check of `make test` on each Python below, each in its own .venv-pyX
+# (interpreters from pyenv; summary table at the end). Not part of `make test`.
+PYTHONS ?= 3.9 3.11 3.13
+test-pythons:
+	$(PYTHON) ci/test_pythons.py $(PYTHONS)
+
+# Project tests and Flask's suite (both modes) on {Werkzeug 3.1.0, newest 3.1.x}
+# x {itsdangerous 2.2.0, newest 2.x}, each in a fresh .venv-deps-* (git-ignored).
+test-deps:
+	$(PYTHON) ci/test_deps.py
 
 mypy: $(STAMP)
 	$(PY) -m mypy

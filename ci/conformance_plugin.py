@@ -1,7 +1,9 @@
 """pytest plugin that runs Flask's own test suite against flaskfast.
 
 Loaded with ``-p conformance_plugin`` (``ci/`` on ``PYTHONPATH``). Importing it
-installs flaskfast as ``flask`` before Flask's ``conftest.py`` is imported.
+installs flaskfast as ``flask`` before Flask's ``conftest.py`` is imported,
+unless ``FLASKFAST_CONFORMANCE_TARGET=flask`` asks for the real Flask (the
+reference run of ``ci/conformance.py --mode flask``).
 When ``FLASKFAST_CONFORMANCE_REPORT`` names a file, the outcome of every test
 is written there as JSON: ``{"implementation": ..., "outcomes": {nodeid: outcome}}``
 with outcome one of passed, failed, error, skipped, xfailed, xpassed.
@@ -13,14 +15,27 @@ import json
 import os
 import typing as t
 
-import flaskfast
-
-flaskfast.install_as_flask()
-
-import flaskfast._speedups  # noqa: E402
-
 if t.TYPE_CHECKING:  # pragma: no cover
     import pytest
+
+REAL_FLASK = os.environ.get("FLASKFAST_CONFORMANCE_TARGET") == "flask"
+
+if REAL_FLASK:
+    import flask
+
+    _target = f"real flask ({flask.__file__})"
+    _implementation = "flask"
+else:
+    import flaskfast
+
+    flaskfast.install_as_flask()
+
+    import flaskfast._speedups
+
+    _implementation = flaskfast._speedups.IMPLEMENTATION
+    _target = (
+        f"flask -> flaskfast ({flaskfast.__file__}), implementation={_implementation}"
+    )
 
 _outcomes: dict[str, str] = {}
 # A later phase can only make an outcome worse (teardown error after a pass).
@@ -28,10 +43,7 @@ _rank = {"passed": 0, "xpassed": 0, "skipped": 1, "xfailed": 1, "failed": 2, "er
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return (
-        f"conformance: flask -> flaskfast ({flaskfast.__file__}),"
-        f" implementation={flaskfast._speedups.IMPLEMENTATION}"
-    )
+    return f"conformance: {_target}"
 
 
 def _classify(report: pytest.TestReport) -> str | None:
@@ -65,7 +77,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not path:
         return
     data = {
-        "implementation": flaskfast._speedups.IMPLEMENTATION,
+        "implementation": _implementation,
         "exitstatus": int(exitstatus),
         "outcomes": _outcomes,
     }

@@ -578,11 +578,16 @@ class FlaskGroup(AppGroup):
     def _load_plugin_commands(self) -> None:
         if self._loaded_plugin_commands:
             return
-        import importlib.metadata
+        if sys.version_info >= (3, 10):
+            from importlib import metadata
+        else:
+            # As Flask does: the standard library's entry_points() takes no
+            # group= before 3.10, so use the backport (a dependency there).
+            import importlib_metadata as metadata
 
         # Extensions written for Flask register under "flask.commands".
         for group in ("flask.commands", "flaskfast.commands"):
-            for ep in importlib.metadata.entry_points(group=group):
+            for ep in metadata.entry_points(group=group):
                 self.add_command(ep.load(), ep.name)
         self._loaded_plugin_commands = True
 

@@ -11,29 +11,18 @@ from __future__ import annotations
 
 import collections.abc as c
 import hashlib
-import hmac
 import re
 import threading
-import zlib
 import typing as t
 from collections.abc import MutableMapping
 from datetime import datetime
 from datetime import timezone
 
 from itsdangerous import BadSignature as BadSignature
-from itsdangerous import Signer
-from itsdangerous import SignatureExpired
-from itsdangerous import TimestampSigner
+from itsdangerous import Serializer
 from itsdangerous import URLSafeTimedSerializer as URLSafeTimedSerializer
+from itsdangerous import base64_decode
 from itsdangerous import want_bytes
-from itsdangerous.encoding import base64_decode
-from itsdangerous.encoding import base64_encode
-from itsdangerous.encoding import bytes_to_int
-from itsdangerous.encoding import int_to_bytes
-from itsdangerous.signer import HMACAlgorithm
-from itsdangerous.signer import _lazy_sha1 as _itsdangerous_sha1
-from itsdangerous.serializer import Serializer
-from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.datastructures import CallbackDict as CallbackDict
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
@@ -233,265 +222,215 @@ def _lazy_sha1(string: bytes = b"") -> t.Any:
     return hashlib.sha1(string)
 
 
-# PERF: building a URLSafeTimedSerializer (and its signer objects) on every
-# request showed up in the session round-trip benchmark
-# (bench/, "session read/write").  One serializer per distinct signing
-# setup is kept; real applications have one or two secret-key sets.
-_SERIALIZER_CACHE_SIZE = 16
-_cache_lock = threading.Lock()
-
-# Digest methods that mean plain SHA-1 (ours, itsdangerous' and hashlib's).
-_SHA1_METHODS: tuple[t.Any, ...] = (_lazy_sha1, _itsdangerous_sha1, hashlib.sha1)
+# Bounds of the memos below: entries per memo, and the longest cookie (or
+# serialized session) that is memoised at all.
+_MEMO_SIZE = 256
+_MEMO_MAX_CHARS = 4096
+# Decompressed session data kept per verified cookie, at most.
+_MEMO_MAX_SERIALIZED = 16384
+_SETUPS_SIZE = 16
 
 
-class _SHA1HMAC(HMACAlgorithm):
-    """HMAC-SHA1 for itsdangerous signers, from a keyed prototype.
+def _key_list(secret_key: str | bytes, fallbacks: t.Any) -> list[str | bytes]:
+    """The serializer's keys as Flask lists them: ``SECRET_KEY_FALLBACKS``
+    (any iterable), then the secret key, which itsdangerous signs with."""
+    keys: list[str | bytes] = []
+    if fallbacks:
+        keys.extend(fallbacks)
+    keys.append(secret_key)
+    return keys
 
-    Returns the same bytes as ``hmac.new(key, msg, sha1).digest()``;
-    comparison stays itsdangerous' ``hmac.compare_digest`` in
-    :meth:`verify_signature`.
+
+def _make_serializer(
+    keys: list[str | bytes],
+    salt: t.Any,
+    key_derivation: t.Any,
+    digest_method: t.Any,
+    serializer: t.Any,
+) -> URLSafeTimedSerializer:
+    """The session serializer exactly as Flask builds it."""
+    return URLSafeTimedSerializer(
+        keys,  # type: ignore[arg-type]
+        salt=salt,
+        serializer=serializer,
+        signer_kwargs={"key_derivation": key_derivation, "digest_method": digest_method},
+    )
+
+
+class _Verbatim:
+    """Payload "serializer" whose output is its input, for signing data the
+    session serializer has already serialized (and reading it back).
+
+    ``is_text_serializer`` probes ``dumps({})``; the answer mirrors the
+    session serializer's, so tokens are text exactly when Flask's are.
     """
 
-    def __init__(self, digest_method: t.Any = None) -> None:
-        super().__init__(digest_method)
-        self._ff_keyed: dict[bytes, hmac.HMAC] = {}
+    def __init__(self, text: bool) -> None:
+        self._empty: str | bytes = "" if text else b""
 
-    def get_signature(self, key: bytes, value: bytes) -> bytes:
-        # PERF: itsdangerous passes a Python-level SHA-1 constructor, which
-        # sends hmac.new down its pure-Python path (two hmac setups were
-        # ~10% of the `session` benchmark).  An OpenSSL HMAC keyed once per
-        # derived key is copied instead (timeit: 1.5us -> 1.0us vs
-        # ``hmac.digest``); copies share no state with the prototype.
-        keyed = self._ff_keyed.get(key)
-        if keyed is None:
-            keyed = hmac.new(key, digestmod="sha1")
-            if len(self._ff_keyed) >= _DERIVED_KEYS_SIZE:
-                self._ff_keyed.clear()
-            self._ff_keyed[key] = keyed
-        mac = keyed.copy()
-        mac.update(value)
-        return mac.digest()
+    def dumps(self, obj: t.Any) -> t.Any:
+        return obj if type(obj) is str or type(obj) is bytes else self._empty
+
+    def loads(self, data: t.Any) -> t.Any:
+        return data
 
 
-class _SessionSigner(TimestampSigner):
-    """``TimestampSigner`` that remembers its derived keys; signatures are
-    byte-for-byte those of the plain signer.
+class _SigningSetup:
+    """One signing configuration (secret keys, salt, key derivation, digest
+    method, payload serializer) and the public itsdangerous objects built
+    for it.
     """
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._ff_derived: dict[t.Any, bytes] = {}
-        self._ff_signed: dict[tuple[t.Any, int], bytes] = {}
+    __slots__ = ("serializer", "verbatim", "signer", "sep")
 
-    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
-        # PERF: itsdangerous re-derives the signing key (an HMAC of the
-        # salt) on every sign and verify; the result only depends on the
-        # key and this signer's fixed settings (`session` benchmark).
-        if secret_key is None:
-            secret_key = self.secret_keys[-1]
-        derived = self._ff_derived.get(secret_key)
-        if derived is None:
-            derived = super().derive_key(secret_key)
-            if len(self._ff_derived) >= _DERIVED_KEYS_SIZE:
-                self._ff_derived.clear()
-            self._ff_derived[secret_key] = derived
-        return derived
-
-    def sign(self, value: str | bytes) -> bytes:
-        """``TimestampSigner.sign``: ``value.timestamp.signature``."""
-        # PERF: a session saved with unchanged data (or the same new data,
-        # e.g. a counter going 1 -> 2 on every request with the same
-        # cookie) within one second signs the same message again; the
-        # token is a pure function of the message, the clock second and
-        # this signer's fixed keys, so recent tokens are remembered
-        # (`session` benchmark: HMAC + two base64 encodes skipped).
-        now = self.get_timestamp()
-        memo = self._ff_signed
-        key = (value, now)
-        try:
-            token = memo.get(key)
-        except TypeError:  # unhashable value: let itsdangerous complain
-            return super().sign(value)
-        if token is None:
-            sep = want_bytes(self.sep)
-            message = b"".join(
-                (want_bytes(value), sep, base64_encode(int_to_bytes(now)))
-            )
-            token = message + sep + self.get_signature(message)
-            if len(message) <= _VERIFIED_MAX_CHARS:
-                if len(memo) >= _SIGNED_MEMO_SIZE:
-                    memo.clear()
-                memo[key] = token
-        return token
-
-
-_DERIVED_KEYS_SIZE = 16
-_PAYLOAD_MEMO_SIZE = 128
-_PAYLOAD_MEMO_MAX_BYTES = 2048
-_SIGNED_MEMO_SIZE = 64
-# Verified-cookie cache: entries kept per serializer, longest token cached.
-_VERIFIED_SIZE = 256
-_VERIFIED_MAX_CHARS = 4096
-_verified_lock = threading.Lock()
-
-
-def _payload_json(payload: bytes) -> bytes:
-    """The serialized data inside a URL-safe payload (inverse of
-    :meth:`_SessionSerializer.dump_payload`); only called on payloads that
-    already loaded, so it cannot fail where itsdangerous would not.
-    """
-    if payload[:1] == b".":
-        return zlib.decompress(base64_decode(payload[1:]))
-    return base64_decode(payload)
-
-
-class _SessionSerializer(URLSafeTimedSerializer):
-    """The session cookie serializer: itsdangerous' ``URLSafeTimedSerializer``
-    that builds each signer once and reuses it.  Tokens, accepted input and
-    raised exceptions are exactly the base class's.
-    """
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._ff_signers: dict[t.Any, Signer] = {}
-        self._ff_payloads: dict[bytes, bytes] = {}
-        # token -> (signer, timestamp, signed payload, serialized data)
-        self._ff_verified: dict[str | bytes, tuple[Signer, int, bytes, bytes]] = {}
-
-    def make_signer(self, salt: str | bytes | None = None) -> Signer:
-        # PERF: itsdangerous builds a new signer (key list, separator check,
-        # algorithm object) for every dumps and loads (`session` benchmark);
-        # its settings are fixed for this cached serializer, so build once
-        # per salt.
-        if salt is None:
-            salt = self.salt
-        try:
-            return self._ff_signers[salt]
-        except KeyError:
-            pass
-        signer = super().make_signer(salt)
-        if len(self._ff_signers) < _DERIVED_KEYS_SIZE:
-            self._ff_signers[salt] = signer
-        return signer
-
-    def dump_payload(self, obj: t.Any) -> bytes:
-        """``URLSafeSerializerMixin.dump_payload``: the URL-safe base64 of the
-        JSON, or a "." and the base64 of the zlib-compressed JSON when that
-        is more than one byte shorter.
-        """
-        json = super(URLSafeSerializerMixin, self).dump_payload(obj)
-        # PERF: zlib.compress sets up a fresh deflate state (~256 KiB) per
-        # call and was the largest single C cost of saving a session
-        # (`session` benchmark); the encoded payload is a pure function of
-        # the JSON, and a user's session is often saved with unchanged data
-        # (permanent sessions refresh each request), so recent ones are
-        # remembered.
-        payloads = self._ff_payloads
-        payload = payloads.get(json)
-        if payload is None:
-            compressed = zlib.compress(json)
-            if len(compressed) < len(json) - 1:
-                payload = b"." + base64_encode(compressed)
-            else:
-                payload = base64_encode(json)
-            if len(json) <= _PAYLOAD_MEMO_MAX_BYTES:
-                if len(payloads) >= _PAYLOAD_MEMO_SIZE:
-                    payloads.clear()
-                payloads[json] = payload
-        return payload
-
-    def loads(  # type: ignore[override]
+    def __init__(
         self,
-        s: str | bytes,
-        max_age: int | None = None,
-        return_timestamp: bool = False,
-        salt: str | bytes | None = None,
-    ) -> t.Any:
-        """Verify and decode ``s`` like ``TimedSerializer.loads``."""
-        if return_timestamp or max_age is None:
-            return super().loads(s, max_age, return_timestamp, salt)
-        # PERF: verifying a cookie (three base64 decodes, an HMAC, the
-        # timestamp) was the largest cost of the `session` benchmark, and a
-        # browser sends the same cookie on every request until the session
-        # changes.  Tokens this serializer's first signer fully accepted are
-        # remembered with their timestamp and data.  This is equivalent to
-        # verifying again: the signature check is a pure function of the
-        # token and the signer's keys, salt, key derivation and digest
-        # (all fixed for this cached serializer, which exists once per
-        # secret key / fallbacks / signing settings / payload serializer,
-        # and the entry is pinned to the signer object).  What depends on
-        # the moment is redone on every hit, in itsdangerous' order: the
-        # max_age check (same exception and message), then loading the
-        # data through the payload serializer, which builds new objects
-        # each time.  Failures are never stored.  A hit needs the whole
-        # token byte for byte (hash, then full compare), so it reveals
-        # nothing about signatures the client does not already hold.
-        signer = self.make_signer(salt)
-        kind = type(s)
-        if kind is str or kind is bytes:
-            entry = self._ff_verified.get(s)
-            if entry is not None and entry[0] is signer:
-                _, signed_at, value, json = entry
-                age = signer.get_timestamp() - signed_at  # type: ignore[attr-defined]
-                if age > max_age:
-                    raise SignatureExpired(
-                        f"Signature age {age} > {max_age} seconds",
-                        payload=value,
-                        date_signed=signer.timestamp_to_datetime(signed_at),  # type: ignore[attr-defined]
-                    )
-                if age < 0:
-                    raise SignatureExpired(
-                        f"Signature age {age} < 0 seconds",
-                        payload=value,
-                        date_signed=signer.timestamp_to_datetime(signed_at),  # type: ignore[attr-defined]
-                    )
-                try:
-                    return Serializer.load_payload(self, json)
-                except BadSignature:
-                    pass  # the full path below decides, exactly as without a cache
-        # PERF: the base class always asks the signer for the signing time
-        # as a datetime and then drops it when ``return_timestamp`` is
-        # false; asking for the bytes only saves that conversion per request
-        # (`session` benchmark).  With a ``max_age`` every accepted time
-        # converts, so the outcome is the same.  Same signers, same order,
-        # same errors: an expired signature stops the search, other
-        # failures try the next.
-        data = want_bytes(s)
-        error: BadSignature | None = None
-        for unsigner in self.iter_unsigners(salt):
-            try:
-                value = unsigner.unsign(data, max_age=max_age)
-                obj = self.load_payload(value)
-            except SignatureExpired:
-                raise
-            except BadSignature as e:
-                error = e
-                continue
-            if unsigner is signer and (kind is str or kind is bytes):
-                self._remember(s, signer, data, value)
-            return obj
-        raise t.cast(BadSignature, error)
+        keys: list[str | bytes],
+        salt: t.Any,
+        key_derivation: t.Any,
+        digest_method: t.Any,
+        serializer: t.Any,
+    ) -> None:
+        #: What ``get_signing_serializer`` returns for this configuration.
+        self.serializer = _make_serializer(keys, salt, key_derivation, digest_method, serializer)
+        #: The same settings around :class:`_Verbatim`: its ``dumps`` of
+        #: ``serializer.serializer.dumps(obj)`` is ``serializer.dumps(obj)``,
+        #: and its ``load_payload`` gives what the serializer's
+        #: ``load_payload`` hands to the session serializer.
+        self.verbatim = _make_serializer(
+            keys,
+            salt,
+            key_derivation,
+            digest_method,
+            _Verbatim(self.serializer.is_text_serializer),
+        )
+        #: A signer of this configuration, asked for the current time
+        #: exactly as the serializer's signers are.
+        self.signer: t.Any = self.serializer.make_signer()
+        self.sep: bytes = self.signer.sep
 
-    def _remember(self, token: str | bytes, signer: Signer, data: bytes, value: bytes) -> None:
-        """Store a token ``signer`` just accepted (see :meth:`loads`)."""
-        if len(token) > _VERIFIED_MAX_CHARS:
-            return
+
+class _SigningMemo:
+    """Memos in front of the session serializer; every answer is the one
+    ``URLSafeTimedSerializer.loads`` / ``dumps`` would give.
+
+    PERF: verifying a cookie (base64, two HMACs, the timestamp) and signing
+    one (zlib, base64, two HMACs) were most of the `session` benchmark, and
+    a browser sends the same cookie, and a session saved without changes
+    signs the same data, request after request.
+
+    * Verified cookies: a cookie the serializer accepted is remembered with
+      its signing time and decoded payload, keyed by the whole cookie and
+      the whole signing configuration.  The signature check is a pure
+      function of those, so a hit skips only it: the age is checked again
+      against the serializer's clock on every hit, and anything but
+      ``0 <= age <= max_age`` goes to the serializer, which raises as it
+      always does.  The session serializer's ``loads`` runs on every hit,
+      so every request gets new objects.  Rejections are never stored.
+    * Signatures: a token is a pure function of the serialized data, the
+      second it was signed in and the configuration; tokens are remembered
+      under exactly those, and only looked up for the current second.
+    """
+
+    def __init__(self) -> None:
+        # (secret key, fallbacks, salt, key derivation, digest, serializer)
+        self.setups: dict[tuple[t.Any, ...], _SigningSetup] = {}
+        # The most recent of those, with its setup.
+        self.last: tuple[t.Any, ...] | None = None
+        # (setup, cookie) -> (signing time, serialized data)
+        self.verified: dict[tuple[_SigningSetup, str], tuple[int, bytes]] = {}
+        # (setup, serialized data, signing time) -> token
+        self.signed: dict[tuple[_SigningSetup, t.Any, int], t.Any] = {}
+        # Readers only ``get``; writers evict and insert under the lock.
+        self.lock = threading.Lock()
+
+    def setup(
+        self,
+        secret_key: t.Any,
+        fallbacks: t.Any,
+        salt: t.Any,
+        key_derivation: t.Any,
+        digest_method: t.Any,
+        serializer: t.Any,
+    ) -> _SigningSetup | None:
+        """The setup for these settings (built on first use), or ``None``
+        if they cannot be dictionary keys."""
+        fallback_keys = tuple(fallbacks) if fallbacks else ()
+        last = self.last
+        # PERF: open and save ask for the setup on every session request;
+        # the same objects as last time skip hashing the key (`session`
+        # benchmark).
+        if (
+            last is not None
+            and last[0] is secret_key
+            and last[2] is salt
+            and last[3] is key_derivation
+            and last[4] is digest_method
+            and last[5] is serializer
+            and last[1] == fallback_keys
+        ):
+            return last[6]  # type: ignore[no-any-return]
+        key = (secret_key, fallback_keys, salt, key_derivation, digest_method, serializer)
         try:
-            sep = want_bytes(signer.sep)
-            message = data.rsplit(sep, 1)[0]
-            head, stamp = message.rsplit(sep, 1)
-            if head != value:
-                return
-            entry = (signer, bytes_to_int(base64_decode(stamp)), value, _payload_json(value))
-        except Exception:  # pragma: no cover - accepted tokens always split
-            return
-        verified = self._ff_verified
-        # Readers only ``get``; writers evict and insert under the lock, so
-        # iteration never races another write.
-        with _verified_lock:
-            while len(verified) >= _VERIFIED_SIZE:
-                del verified[next(iter(verified))]
-            verified[token] = entry
+            setup = self.setups.get(key)
+        except TypeError:
+            return None
+        if setup is None:
+            keys = _key_list(secret_key, fallback_keys)
+            setup = _SigningSetup(keys, salt, key_derivation, digest_method, serializer)
+            with self.lock:
+                if len(self.setups) >= _SETUPS_SIZE:
+                    self.setups.clear()
+                self.setups[key] = setup
+        self.last = (*key, setup)
+        return setup
+
+    def _store(self, memo: dict[t.Any, t.Any], key: t.Any, value: t.Any) -> None:
+        with self.lock:
+            while len(memo) >= _MEMO_SIZE:
+                del memo[next(iter(memo))]  # the oldest entry
+            memo[key] = value
+
+    def loads(self, setup: _SigningSetup, cookie: t.Any, max_age: int) -> t.Any:
+        """``setup.serializer.loads(cookie, max_age=max_age)``."""
+        if type(cookie) is not str or len(cookie) > _MEMO_MAX_CHARS:
+            return setup.serializer.loads(cookie, max_age=max_age)
+        key = (setup, cookie)
+        entry = self.verified.get(key)
+        if entry is not None:
+            signed_at, serialized = entry
+            age = setup.signer.get_timestamp() - signed_at
+            if 0 <= age <= max_age:
+                # What the URL-safe load_payload does after decoding:
+                # the session serializer's loads, errors as BadPayload.
+                return Serializer.load_payload(setup.serializer, serialized)
+        data, signed = setup.serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        # Accepted: the cookie is "payload.timestamp.signature".
+        payload = want_bytes(cookie).rsplit(setup.sep, 2)[0]
+        serialized = want_bytes(setup.verbatim.load_payload(payload))
+        if len(serialized) <= _MEMO_MAX_SERIALIZED:
+            self._store(self.verified, key, (int(signed.timestamp()), serialized))
+        return data
+
+    def dumps(self, setup: _SigningSetup, obj: t.Any) -> t.Any:
+        """``setup.serializer.dumps(obj)``."""
+        serializer = setup.serializer
+        # What the serializer's dump_payload serializes before encoding.
+        data: t.Any = serializer.serializer.dumps(obj, **serializer.serializer_kwargs)
+        if not (type(data) is str or type(data) is bytes):
+            return serializer.dumps(obj)
+        if len(data) > _MEMO_MAX_CHARS:
+            return setup.verbatim.dumps(data)
+        now = setup.signer.get_timestamp()
+        key = (setup, data, now)
+        token = self.signed.get(key)
+        if token is None:
+            token = setup.verbatim.dumps(data)
+            # Kept only under the second it was actually signed in.
+            stamp = want_bytes(token).rsplit(setup.sep, 2)[1]
+            if int.from_bytes(base64_decode(stamp), "big") == now:
+                self._store(self.signed, key, token)
+        return token
 
 
 _WZ_VARY = _ResponseBase.vary
@@ -648,7 +587,7 @@ def _request_cookies(request: Request) -> t.Any:
         if len(k) == 11 and k[5:].lower() == "cookie" and k.startswith("HTTP_")
     ]
     header = ";".join(values)
-    if not header or len(header) > _VERIFIED_MAX_CHARS:
+    if not header or len(header) > _MEMO_MAX_CHARS:
         cookies = parse_cookie(header, cls=request.dict_storage_class)
     else:
         # PERF: parse_cookie is a pure function of the header text and a
@@ -684,83 +623,68 @@ class SecureCookieSessionInterface(SessionInterface):
     #: Session class returned by :meth:`open_session`.
     session_class = SecureCookieSession
 
+    # The memos in front of the serializer; set by :meth:`_signing_setup`.
+    _ff_memo: _SigningMemo
+
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Return the signing serializer, or ``None`` when the app has no
         secret key (which makes the request use a null session).
 
-        The serializer is built once per combination of secret key,
-        fallbacks and signing settings and reused afterwards.
+        A new plain ``URLSafeTimedSerializer`` for every call, as Flask
+        builds it: ``SECRET_KEY_FALLBACKS`` then the secret key, so the
+        secret key signs and every key verifies.
         """
         secret_key = app.secret_key
         if not secret_key:
             return None
-        fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
-        # PERF: called twice per session request (open and save); the last
-        # serializer is checked by identity before building the cache key
-        # tuple and hashing it (`session` benchmark).
-        last = self.__dict__.get("_ff_last")
-        if (
-            last is not None
-            and last[0] is secret_key
-            and last[2] is self.salt
-            and last[3] is self.key_derivation
-            and last[4] is self.digest_method
-            and last[5] is self.serializer
-            and last[1] == tuple(fallbacks)
-        ):
-            return last[6]  # type: ignore[no-any-return]
-        try:
-            cache_key: t.Any = (
-                secret_key,
-                tuple(fallbacks),
-                self.salt,
-                self.key_derivation,
-                self.digest_method,
-                self.serializer,
-            )
-            cache = self.__dict__.get("_ff_serializers")
-            if cache is None:
-                cache = self.__dict__.setdefault("_ff_serializers", {})
-            cached = cache.get(cache_key)
-        except TypeError:  # unhashable key material: build every time
-            cache_key = cache = cached = None
-        if cached is not None:
-            self._ff_last = (*cache_key, cached)
-            return cached  # type: ignore[no-any-return]
-
-        # itsdangerous signs with the last key and accepts all of them.
-        keys: list[str | bytes] = [*fallbacks, secret_key]
-        signer_kwargs: dict[str, t.Any] = {
-            "key_derivation": self.key_derivation,
-            "digest_method": self.digest_method,
-        }
-        if any(self.digest_method is m for m in _SHA1_METHODS):
-            signer_kwargs["algorithm"] = _SHA1HMAC(self.digest_method)
-        serializer = _SessionSerializer(
-            keys,
-            salt=self.salt,
-            serializer=self.serializer,
-            signer=_SessionSigner,
-            signer_kwargs=signer_kwargs,
+        return _make_serializer(
+            _key_list(secret_key, app.config["SECRET_KEY_FALLBACKS"]),
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+            self.serializer,
         )
-        if cache is not None:
-            with _cache_lock:
-                if len(cache) >= _SERIALIZER_CACHE_SIZE:
-                    cache.clear()
-                cache[cache_key] = serializer
-            self._ff_last = (*cache_key, serializer)
-        return serializer
+
+    def _signing_setup(self, app: Flask) -> _SigningSetup | None:
+        """The memoised signing setup for the app's current settings, or
+        ``None`` when the memos must stay out of the way: no secret key,
+        ``get_signing_serializer`` overridden, or settings that cannot be
+        dictionary keys.
+        """
+        method = self.get_signing_serializer
+        if getattr(method, "__func__", None) is not _stock_get_signing_serializer:
+            return None
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        memo: _SigningMemo | None = self.__dict__.get("_ff_memo")
+        if memo is None:
+            memo = self.__dict__.setdefault("_ff_memo", _SigningMemo())
+        return memo.setup(
+            secret_key,
+            app.config["SECRET_KEY_FALLBACKS"],
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+            self.serializer,
+        )
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
-            return None
+        setup = self._signing_setup(app)
+        serializer = None
+        if setup is None:
+            serializer = self.get_signing_serializer(app)
+            if serializer is None:
+                return None
         value = _request_cookies(request).get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data = serializer.loads(value, max_age=max_age)
+            if setup is not None:
+                data = self._ff_memo.loads(setup, value, max_age)
+            else:
+                data = serializer.loads(value, max_age=max_age)  # type: ignore[union-attr]
         except BadSignature:
             # Tampered, expired or signed with a retired key: start afresh.
             return self.session_class()
@@ -801,12 +725,17 @@ class SecureCookieSessionInterface(SessionInterface):
         if not self.should_set_cookie(app, session):
             return
 
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:  # secret key removed mid-request
-            return
         name = self.get_cookie_name(app)
-        value = serializer.dumps(dict(session))
         expires = self.get_expiration_time(app, session)
+        setup = self._signing_setup(app)
+        if setup is not None:
+            value = self._ff_memo.dumps(setup, dict(session))
+        else:
+            # As in Flask: with the secret key removed since the session
+            # was opened there is no serializer, and this raises
+            # AttributeError.
+            signing = self.get_signing_serializer(app)
+            value = signing.dumps(dict(session))  # type: ignore[union-attr]
         httponly = self.get_cookie_httponly(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
@@ -842,3 +771,7 @@ class SecureCookieSessionInterface(SessionInterface):
             else:
                 response.vary.add("Cookie")
 
+
+# What ``get_signing_serializer`` is when not overridden (the memos are
+# only used then).
+_stock_get_signing_serializer = SecureCookieSessionInterface.get_signing_serializer

@@ -7,6 +7,7 @@ so a request that never looks at its headers never builds them.
 
 from __future__ import annotations
 
+import io
 import typing as t
 
 from urllib.parse import parse_qsl
@@ -17,6 +18,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_content_length as _wsgi_content_length
@@ -53,6 +55,7 @@ def _decode_wsgi(value: str) -> str:
 
 # werkzeug's own getters, used where the shortcuts below cannot decide.
 _WZ_STREAM: t.Callable[[t.Any], t.IO[bytes]] = getattr(RequestBase, "stream").fget
+_WZ_ARGS: t.Callable[[t.Any], t.Any] = getattr(RequestBase, "args").fget
 
 # PERF: werkzeug's LimitedStream.readall reads in chunks of this size into a
 # fresh 64 KiB buffer; a body no larger than one chunk is read with a single
@@ -78,7 +81,8 @@ def _read_fresh(stream: LimitedStream) -> bytes:
 def _parse_pairs(text: str) -> list[tuple[str, str]]:
     """The ``(name, value)`` pairs werkzeug decodes from a query string or an
     urlencoded body: ``parse_qsl`` keeping blank values, undecodable escapes
-    left percent-encoded."""
+    left percent-encoded (werkzeug's ``"werkzeug.url_quote"`` error handler).
+    """
     if "%" in text or "+" in text:
         return parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
     # PERF: with no escape and no "+", unquoting changes nothing and parse_qsl
@@ -100,7 +104,7 @@ def _decode_fields(cls: t.Any, text: str) -> t.Any:
     # PERF: MultiDict.__init__ on a list of pairs checks the argument against
     # the Mapping ABC, then groups the values of each key into a list and
     # fills the dict with those lists; here the same grouping is done and
-    # the dict filled directly (checked at import, see _check_grouping;
+    # the dict filled directly (checked at import, see _check_shortcuts;
     # bench: query_args, form_post).
     grouped: dict[str, list[str]] = {}
     for name, value in _parse_pairs(text):
@@ -114,27 +118,87 @@ def _decode_fields(cls: t.Any, text: str) -> t.Any:
     return result
 
 
-_GROUP_DIRECTLY = False
-
-
-def _check_grouping() -> None:
-    """Turn on the direct filling in :func:`_decode_fields` only if it gives
-    what ``ImmutableMultiDict(pairs)`` gives with the installed werkzeug."""
-    global _GROUP_DIRECTLY
-    probe = "a=1&b=&a=3&&c&d=x=y&b=%41+%zz"
-    want = ImmutableMultiDict(_parse_pairs(probe))
-    _GROUP_DIRECTLY = True
+def _decode_urlencoded(cls: t.Any, body: bytes) -> tuple[t.Any, t.Any]:
+    """``(form, files)`` werkzeug's (silent) form parser gives for an
+    urlencoded ``body`` it accepts: the fields, no files; both empty when the
+    body is not UTF-8."""
     try:
-        got = _decode_fields(ImmutableMultiDict, probe)
-        same = (
-            type(got) is type(want)
-            and list(dict.items(got)) == list(dict.items(want))
-            and vars(got) == vars(want)
-            and list(got.items(multi=True)) == list(want.items(multi=True))
+        return _decode_fields(cls, body.decode()), cls()
+    except ValueError:
+        # werkzeug's parser is silent: undecodable data is an empty form.
+        return cls(), cls()
+
+
+#: Whether the shortcuts give what werkzeug gives with the installed
+#: versions; decided at import by :func:`_check_shortcuts`. Each ``False``
+#: sends the requests concerned through werkzeug's own code.
+_GROUP_DIRECTLY = False  # _decode_fields fills ImmutableMultiDict directly
+_OWN_ARGS = False  # Request.args decodes with _decode_fields
+_OWN_URLENCODED = False  # Request._load_form_data reads urlencoded bodies itself
+
+# Query strings and bodies the shortcuts are checked on: blank and repeated
+# fields, a field without "=", "=" in a value, "+", valid, invalid and
+# truncated escapes, non-ASCII and (for bodies) non-UTF-8 data.
+_PROBES = (
+    "",
+    "a=1&b=&a=3&&c&d=x=y&b=%41+%zz&e=caf%C3%A9&f=%e9&g=%2&=h",
+    "q=flask&page=2",
+    "x=caf\u00e9",
+)
+_BODY_PROBES = (*(p.encode() for p in _PROBES), b"a=\xff&b=1")
+
+
+def _same_multidict(got: t.Any, want: t.Any) -> bool:
+    """Whether ``got`` is indistinguishable from ``want`` (type, order,
+    values and instance state)."""
+    return (
+        type(got) is type(want)
+        and list(dict.items(got)) == list(dict.items(want))
+        and vars(got) == vars(want)
+        and list(got.items(multi=True)) == list(want.items(multi=True))
+    )
+
+
+def _check_shortcuts() -> None:
+    """Turn on each shortcut that gives what werkzeug gives with the installed
+    versions: the direct filling in :func:`_decode_fields` if it builds what
+    ``ImmutableMultiDict(pairs)`` builds, then the own decoding of ``args``
+    and of urlencoded bodies if it agrees on the probes with werkzeug's
+    public ``Request.args`` and ``FormDataParser.parse``. A werkzeug that
+    parses differently gets its own code path."""
+    global _GROUP_DIRECTLY, _OWN_ARGS, _OWN_URLENCODED
+    _GROUP_DIRECTLY = _OWN_ARGS = _OWN_URLENCODED = False
+
+    def agree(check: t.Callable[[t.Any], bool], probes: t.Iterable[t.Any]) -> bool:
+        try:
+            return all(check(probe) for probe in probes)
+        except Exception:  # noqa: BLE001 - any failure keeps werkzeug's code
+            return False
+
+    def grouping(text: str) -> bool:
+        want = ImmutableMultiDict(_parse_pairs(text))
+        return _same_multidict(_decode_fields(ImmutableMultiDict, text), want)
+
+    def args(text: str) -> bool:
+        want = RequestBase({"QUERY_STRING": text.encode().decode("latin1")}).args
+        return _same_multidict(_decode_fields(ImmutableMultiDict, text), want)
+
+    def urlencoded(body: bytes) -> bool:
+        # The body at the memory limit, with more fields than the parts
+        # limit: no werkzeug 3.1 refuses it (a body over the memory limit
+        # always goes to werkzeug, see Request._load_urlencoded).
+        parser = FormDataParser(
+            max_form_memory_size=len(body), max_form_parts=1, cls=ImmutableMultiDict
         )
-    except Exception:  # noqa: BLE001 - any failure keeps werkzeug's constructor
-        same = False
-    _GROUP_DIRECTLY = same
+        kind = "application/x-www-form-urlencoded"
+        _, form, files = parser.parse(io.BytesIO(body), kind, len(body), {})
+        ours = _decode_urlencoded(ImmutableMultiDict, body)
+        return _same_multidict(ours[0], form) and _same_multidict(ours[1], files)
+
+    _GROUP_DIRECTLY = True
+    _GROUP_DIRECTLY = agree(grouping, _PROBES)
+    _OWN_ARGS = agree(args, _PROBES)
+    _OWN_URLENCODED = agree(urlencoded, _BODY_PROBES)
 
 
 _CONTENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {}
@@ -157,7 +221,7 @@ def _parse_content_type_value(value: t.Any) -> tuple[str, dict[str, str]]:
     return found[0], (dict(found[1]) if found[1] else {})
 
 
-_check_grouping()
+_check_shortcuts()
 
 
 class _lazy(t.Generic[_T]):
@@ -278,6 +342,8 @@ class Request(RequestBase):
     @_lazy
     def args(self) -> t.Any:
         """The query string's parameters, in :attr:`parameter_storage_class`."""
+        if not _OWN_ARGS:
+            return _WZ_ARGS(self)
         raw = self.environ.get("QUERY_STRING", "")
         if (
             type(raw) is str
@@ -336,11 +402,17 @@ class Request(RequestBase):
 
     def _load_urlencoded(self) -> bool:
         """Fill ``stream``, ``form`` and ``files`` as werkzeug's form parsing
-        does, for an urlencoded body of known length read for the first
-        time; ``False`` (nothing done) for any other request."""
+        does, for an urlencoded body of known length, read for the first
+        time, no larger than :attr:`max_form_memory_size`; ``False``
+        (nothing done) for any other request.
+
+        A larger body is werkzeug's to parse: whether it is refused (413)
+        depends on the werkzeug version (3.1.0 to 3.1.8 apply the limit to
+        urlencoded bodies, 3.1.9 does not)."""
         d = self.__dict__
         if (
-            "form" in d
+            not _OWN_URLENCODED
+            or "form" in d
             or "stream" in d
             or not self.environ.get("CONTENT_TYPE")
             or getattr(self, "_cached_data", None) is not None
@@ -351,17 +423,12 @@ class Request(RequestBase):
         if stream is None:
             return False
         d["stream"] = stream
-        cls = self.parameter_storage_class
-        form: t.Any = None
-        try:
-            form = _decode_fields(cls, _read_fresh(stream).decode())
-            files = cls()
-        except ValueError:
-            # werkzeug's parser is silent: undecodable data is an empty form.
-            form = None
-        if form is None:
-            form, files = cls(), cls()
-        d["form"], d["files"] = form, files
+        memory = self.max_form_memory_size
+        if memory is not None and stream.limit > memory:
+            return False
+        d["form"], d["files"] = _decode_urlencoded(
+            self.parameter_storage_class, _read_fresh(stream)
+        )
         return True
 
     @_lazy

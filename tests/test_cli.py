@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import inspect
 import os
 import ssl
 import subprocess
@@ -44,6 +46,17 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
     sys.path[:] = saved_path
     for name in set(sys.modules) - saved_modules:
         del sys.modules[name]
+
+
+def stderr_runner() -> CliRunner:
+    """A runner whose ``result.stderr`` is the error stream alone.
+
+    Click 8.2 always captures it apart; click 8.1 (the last release for Python
+    3.9) does only with ``mix_stderr=False``.
+    """
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg, unused-ignore]
+    return CliRunner()
 
 
 @pytest.fixture
@@ -303,15 +316,17 @@ def test_flask_group_reads_flask_app_env(
     project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FLASK_APP", "withroutes")
-    result = runner.invoke(FlaskGroup(), ["--help"])
+    # Click 8.1 (the last for Python 3.9) leaves the app context that listing
+    # `greet` pushed when --help exits, as it does for Flask; a copy of the
+    # context variables keeps it out of the tests that follow.
+    result = contextvars.copy_context().run(runner.invoke, FlaskGroup(), ["--help"])
     assert result.exit_code == 0
     assert "greet" in result.output
     assert "routes" in result.output
 
 
 def test_flask_group_missing_app_message(project: Path) -> None:
-    runner = CliRunner()
-    result = runner.invoke(FlaskGroup(), ["nosuchcommand"])
+    result = stderr_runner().invoke(FlaskGroup(), ["nosuchcommand"])
     assert result.exit_code == 2
     assert "Could not locate a Flask application" in result.stderr
     assert "No such command 'nosuchcommand'" in result.stderr
@@ -321,7 +336,7 @@ def test_flask_group_help_survives_broken_factory() -> None:
     def create_app() -> Flask:
         raise RuntimeError("factory exploded")
 
-    result = CliRunner().invoke(FlaskGroup(create_app=create_app), ["--help"])
+    result = stderr_runner().invoke(FlaskGroup(create_app=create_app), ["--help"])
     assert result.exit_code == 0
     assert "RuntimeError: factory exploded" in result.stderr
     assert "Usage:" in result.stdout

@@ -175,8 +175,9 @@ def test_from_file_json(cfg: Config, tmp_path: Path) -> None:
 
 
 def test_from_file_toml_binary(cfg: Config, tmp_path: Path) -> None:
-    import tomllib
-
+    tomllib = pytest.importorskip(
+        "tomllib", reason="tomllib is in the standard library from Python 3.11"
+    )
     (tmp_path / "c.toml").write_text('NAME = "svc"\nPORT = 9\n')
     cfg.from_file("c.toml", load=tomllib.load, text=False)
     assert cfg["NAME"] == "svc"

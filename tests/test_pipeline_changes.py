@@ -144,7 +144,9 @@ def test_attributes_given_by_properties_are_read_as_flask_reads_them() -> None:
         types_seen = [get(fw, app)[1][0][1][0][1] for _ in range(4)]
         outcomes[fw] = (types_seen, flips)
     types_seen, flips = same_as_flask(outcomes)
-    assert len(set(types_seen)) == 2  # the property was read every request
+    # The property was read on every request (Flask reads it twice for a
+    # text view: for the isinstance check and to build the response).
+    assert len(flips) >= len(types_seen)
 
 
 def test_a_config_subclass_is_asked_as_flask_asks_it() -> None:

@@ -695,6 +695,9 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
         pushed = ctx.request.environ.get("HTTP_COOKIE")
     if pushed is not None:
         return None  # process_response may have a session to save
+    # Read twice, as make_response reads it: for the isinstance check, then
+    # to build the response.
+    app.response_class  # noqa: B018
     response_class = app.response_class
     if (
         type(response_class) is not type

@@ -2,8 +2,10 @@
 """Compiled kernel: turning a view's return value into a response object.
 
 Same contract as ``response_py.py`` (the readable spec): the same shapes are
-accepted, the same response object state is produced and the same
-``TypeError`` messages are raised.
+accepted, the same response object state is produced, the same ``TypeError``
+messages are raised and the same shortcuts are taken under the same checks
+(including the import-time comparison with werkzeug).  Imports nothing from
+flaskfast.
 
 Cython turns ``isinstance(x, dict)`` into a type-slot test, which ignores an
 object's ``__class__`` (proxies report the wrapped type there).  Every
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from cpython.object cimport PyObject
 from cpython.object cimport PyObject_IsInstance
 from cpython.object cimport PyTypeObject
+from cpython.type cimport PyType_Check
 from cpython.unicode cimport PyUnicode_AsUTF8String
 
 from werkzeug.datastructures import Headers as _WzHeaders
@@ -30,9 +33,6 @@ from werkzeug.utils import get_content_type
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from ..globals import _cv_request
-
-cdef object _request_var = _cv_request
 cdef object _WzHeadersType = _WzHeaders
 cdef object _HTTPException = HTTPException
 cdef object _MethodNotAllowed = MethodNotAllowed
@@ -51,9 +51,11 @@ cdef object _set_data = _WerkzeugResponse.set_data
 cdef extern from "Python.h":
     PyTypeObject PyBaseObject_Type
     bint PyUnicode_IS_ASCII(object o)
+    # What attribute lookup on an instance finds in its type's MRO (borrowed
+    # reference or NULL, no error set); the spec reads the class attribute.
+    PyObject* _PyType_Lookup(PyTypeObject* kind, PyObject* name)
 
 cdef tuple _HEADER_SHAPES = (_WzHeaders, dict, tuple, list)
-cdef object _HTTPEXCEPTION_CALL = HTTPException.__call__
 cdef tuple _TEXT = (str, bytes, bytearray)
 cdef tuple _JSON = (dict, list)
 
@@ -175,36 +177,61 @@ cdef inline bint _isinstance(object obj, object cls) except -1:
 
 # -- plain text responses ---------------------------------------------------
 
+# The classmethod object itself, as the MRO holds it.
+cdef object _force_type = _WerkzeugResponse.__dict__["force_type"]
+cdef object _WerkzeugResponseType = _WerkzeugResponse
+
+# Whether the responses assembled here are in exactly the state werkzeug's
+# constructor leaves them in (decided at import, by comparing with it).
+cdef bint _fast_build = True
+
 # PERF: the (content type, status line, status code) of a plain text body by
 # the class's (default_mimetype, default_status) (bench: str hello).
 cdef dict _plain_values = {}
 
 
-cdef object _plain_defaults(object cls):
-    """What ``cls(text)`` would get, or ``None`` when ``cls`` customises
-    construction.  Read from the class every time, as the spec does."""
-    init = cls.__init__
+cdef inline bint _found(object kind, str name, object stock):
+    """Whether ``name`` resolves to ``stock`` in ``kind``'s MRO."""
+    return _PyType_Lookup(<PyTypeObject*>kind, <PyObject*>name) == <PyObject*>stock
+
+
+cdef object _construction(object cls):
+    """What ``cls(text)`` gets, or ``None`` when constructing ``cls`` runs
+    anything but werkzeug's own code; see ``response_py._construction``.
+    Checked on every call, as the spec does."""
+    if type(cls) is not type or not _fast_build:
+        return None
+    cdef tuple mro = (<type>cls).__mro__
+    cdef Py_ssize_t n = len(mro)
+    if n < 3 or mro[n - 3] is not _WerkzeugResponseType or mro[n - 2] is not _SansioResponseType:
+        return None
+    # PERF: each name looked up in the MRO as the spec's class attribute
+    # read finds it, without the generic getattr (bench: every text view).
     if (
-        init is not _werkzeug_init
-        and not getattr(init, "_flaskfast_plain_init", False)
-    ) or getattr(cls, "automatically_set_content_length", False) is not True:
+        (<PyTypeObject*>cls).tp_new != PyBaseObject_Type.tp_new
+        or not _found(cls, "__init__", _werkzeug_init)
+        or not _found(cls, "set_data", _set_data)
+        or not _found(cls, "_clean_status", _clean_status)
+        or not _found(cls, "status", _sansio_status)
+        or not _found(cls, "automatically_set_content_length", True)
+    ):
         return None
-    key = (cls.default_mimetype, cls.default_status)
-    try:
-        return _plain_values[key]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable class attribute
+    cdef PyObject* raw = _PyType_Lookup(<PyTypeObject*>cls, <PyObject*>"default_mimetype")
+    if raw is NULL:
         return None
-    mimetype, status = key
-    found = None
-    if type(status) is int and _isinstance(mimetype, str) and mimetype:
-        try:
-            line = f"{status} {_STATUS_CODES[status].upper()}"
-        except KeyError:
-            line = f"{status} UNKNOWN"
-        found = (_get_content_type(mimetype, "utf-8"), line, status)
-    _plain_values[key] = found
+    mimetype = <object>raw
+    raw = _PyType_Lookup(<PyTypeObject*>cls, <PyObject*>"default_status")
+    if raw is NULL:
+        return None
+    status = <object>raw
+    if type(mimetype) is not str or not mimetype or type(status) is not int:
+        return None
+    key = (mimetype, status)
+    found = _plain_values.get(key)
+    if found is None:
+        found = (_get_content_type(mimetype, "utf-8"), _status_line(status), status)
+        if len(_plain_values) < 64:
+            _plain_values[key] = found
     return found
 
 
@@ -218,6 +245,10 @@ cdef object _assemble(
     object cls, object data, object content_type, object status, object code,
     list extra,
 ):
+    # PERF: the attributes werkzeug's constructor would leave, set directly;
+    # private detail pinned at import (_check_fast_build) and by
+    # tests/speedups/test_response_pins.py (bench: str hello, json_response,
+    # not_found, method_not_allowed).
     rv = _new(cls)
     cdef list items = [("Content-Type", content_type)]
     if extra:
@@ -237,8 +268,8 @@ cdef object _assemble(
 
 
 cdef object _plain(object cls, object body):
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _stock_status(cls):
+    defaults = _construction(cls)
+    if defaults is None:
         return cls(body)
     cdef tuple d = <tuple>defaults
     # werkzeug's set_data encodes text and keeps any bytes-like object as is.
@@ -254,33 +285,22 @@ cdef object _plain(object cls, object body):
 def plain_head(cls):
     """``(status line, Content-Type)`` that ``cls(body)`` sends for a text
     body, or ``None``; see ``response_py.plain_head``."""
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _bodied((<tuple>defaults)[2]) or not _stock_status(cls):
+    defaults = _construction(cls)
+    if defaults is None or not _bodied((<tuple>defaults)[2]):
         return None
     return ((<tuple>defaults)[1], (<tuple>defaults)[0])
 
 
-cdef bint _stock_status(object cls) except -1:
-    """Whether ``cls`` applies a status and a body exactly as werkzeug does
-    (its ``status`` setter, ``_clean_status`` and ``set_data``)."""
-    return (
-        getattr(cls, "status", None) is _sansio_status
-        and getattr(cls, "_clean_status", None) is _clean_status
-        and getattr(cls, "set_data", None) is _set_data
-    )
-
-
 cdef dict _status_lines = {}
+cdef object _SansioResponseCall = _SansioResponse
 
 
 cdef object _status_line(object code):
-    """The status line werkzeug gives an int ``code``."""
+    """The status line werkzeug gives an int ``code``, asked of werkzeug
+    (its ``status`` property) the first time."""
     line = _status_lines.get(code)
     if line is None:
-        try:
-            line = f"{code} {_STATUS_CODES[code].upper()}"
-        except KeyError:
-            line = f"{code} UNKNOWN"
+        line = _SansioResponseCall(status=code).status
         if len(_status_lines) < 64:
             _status_lines[code] = line
     return line
@@ -340,8 +360,8 @@ cdef object _text_response(object cls, object body, object status, object header
             return None
     elif headers is not None and type(headers) is not dict and type(headers) is not list:
         return None
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _stock_status(cls):
+    defaults = _construction(cls)
+    if defaults is None:
         return None
     data = PyUnicode_AsUTF8String(body) if type(body) is str else body
     rv = _new(cls)
@@ -370,15 +390,11 @@ cdef dict _content_types = {}
 
 def mimetype_response(cls, body, mimetype):
     """``cls(body, mimetype=mimetype)`` (the JSON provider's response), built
-    directly when ``cls`` builds text responses as werkzeug does."""
-    defaults = _plain_defaults(cls)
-    if (
-        defaults is None
-        or type(body) is not str
-        or type(mimetype) is not str
-        or not mimetype
-        or not _stock_status(cls)
-    ):
+    directly when constructing ``cls`` runs only werkzeug's code."""
+    if type(body) is not str or type(mimetype) is not str or not mimetype:
+        return cls(body, mimetype=mimetype)
+    defaults = _construction(cls)
+    if defaults is None:
         return cls(body, mimetype=mimetype)
     content_type = _content_types.get(mimetype)
     if content_type is None:
@@ -393,59 +409,108 @@ def mimetype_response(cls, body, mimetype):
 
 def plain_response(cls, body):
     """``cls(body)`` for a text body, built without the generic constructor
-    when ``cls`` does not customise it; the object state is the same."""
+    when constructing ``cls`` runs only werkzeug's code; same object state."""
     return _plain(cls, body)
 
 
 # -- HTTP error pages -------------------------------------------------------
 
-# PERF: the rendered page of each stock HTTP error class (bench: 404, 405).
-cdef dict _error_pages = {}
-cdef tuple _STOCK_ERROR_METHODS = (
-    "get_response", "get_body", "get_description", "name", "__call__",
+cdef object _he_call = HTTPException.__call__
+cdef object _he_get_response = HTTPException.get_response
+cdef object _he_get_body = HTTPException.get_body
+cdef object _he_get_description = HTTPException.get_description
+cdef object _he_name = HTTPException.__dict__["name"]
+cdef object _he_get_headers = HTTPException.get_headers
+cdef object _mna_get_headers = MethodNotAllowed.get_headers
+# The methods an instance could replace (``name`` is a property).
+cdef frozenset _ERROR_METHOD_NAMES = frozenset(
+    ("get_response", "get_body", "get_headers", "get_description")
 )
 cdef str _HTML = "text/html; charset=utf-8"
+# Whether a page assembled here is the response werkzeug's get_response
+# builds (decided at import, by comparing with it).
+cdef bint _fast_errors = True
+# PERF: the encoded page by (code, description) (bench: not_found,
+# method_not_allowed).
+cdef dict _error_pages = {}
+cdef Py_ssize_t _ERROR_PAGES_SIZE = 64
 
 
-cdef object _stock_error_page(object e):
-    cls = type(e)
-    if e.response is not None or "description" in e.__dict__:
-        return None
-    try:
-        return _error_pages[cls]
-    except KeyError:
-        pass
-    code = cls.code
-    if code is None or code not in _STATUS_CODES:
-        return None
-    for name in _STOCK_ERROR_METHODS:
-        if getattr(cls, name) is not getattr(_HTTPException, name):
-            return None
-    headers_impl = cls.get_headers
-    if headers_impl is not _HTTPException.get_headers and headers_impl is not (
-        _MethodNotAllowed.get_headers
+cdef int _stock_error(object e) except -2:
+    """1 when the HTTP error ``e`` runs only werkzeug's code as a WSGI app
+    with MethodNotAllowed's headers, 0 with HTTPException's, -1 when anything
+    it runs is its own; see ``response_py._stock_error``."""
+    kind = type(e)
+    cdef int allow
+    if (
+        not _found(kind, "get_response", _he_get_response)
+        or not _found(kind, "get_body", _he_get_body)
+        or not _found(kind, "get_description", _he_get_description)
+        or not _found(kind, "__call__", _he_call)
+        or not _found(kind, "name", _he_name)
     ):
-        return None
-    page = cls().get_body().encode(), f"{code} {_STATUS_CODES[code].upper()}"
-    _error_pages[cls] = page
-    return page
+        return -1
+    if _found(kind, "get_headers", _he_get_headers):
+        allow = 0
+    elif _found(kind, "get_headers", _mna_get_headers):
+        # MethodNotAllowed.get_headers extends super()'s: the class after it
+        # must be HTTPException itself.
+        if kind is not _MethodNotAllowed:
+            mro = (<type>kind).__mro__
+            if mro[mro.index(_MethodNotAllowed) + 1] is not _HTTPException:
+                return -1
+        allow = 1
+    else:
+        return -1
+    if not _ERROR_METHOD_NAMES.isdisjoint(e.__dict__):
+        return -1
+    return allow
 
 
 cdef object _error_response(object cls, object e):
-    cdef list extra
-    if _plain_defaults(cls) is not None:
-        page = _stock_error_page(e)
-        if page is not None:
-            extra = None
-            if _isinstance(e, _MethodNotAllowed) and e.valid_methods:
-                extra = [("Allow", ", ".join(e.valid_methods))]
-            return _assemble(cls, page[0], _HTML, page[1], e.code, extra)
-    return None
+    cdef int allow
+    cdef list extra = None
+    if not _fast_errors:
+        return None
+    allow = _stock_error(e)
+    if allow < 0 or not PyType_Check(cls) or not _found(cls, "force_type", _force_type):
+        return None
+    # From here on, reading e's attributes is what werkzeug's code does.
+    if e.response is not None:
+        return None
+    code = e.code
+    description = e.description
+    if (
+        type(code) is not int
+        or code not in _STATUS_CODES
+        or (description is not None and type(description) is not str)
+    ):
+        return None
+    if allow:
+        methods = e.valid_methods
+        if methods:
+            value = ", ".join(methods)
+            if "\n" in value or "\r" in value:
+                return None  # werkzeug's Headers raises its own error
+            extra = [("Allow", value)]
+    key = (code, description)
+    page = _error_pages.get(key)
+    if page is None:
+        page = e.get_body().encode()
+        if len(_error_pages) >= _ERROR_PAGES_SIZE:
+            _error_pages.clear()
+        _error_pages[key] = page
+    # get_response builds werkzeug's own Response, which force_type then
+    # relabels as cls; none of cls's construction runs.
+    rv = _assemble(_WerkzeugResponseType, page, _HTML, _status_line(code), code, extra)
+    rv.__class__ = cls
+    return rv
 
 
 def error_response(cls, e):
-    """``cls.force_type(e.get_response())`` for an HTTP error when ``e``
-    renders as its class's default page (from a cached page), else ``None``."""
+    """What ``cls.force_type(e, environ)`` gives for the HTTP error ``e``,
+    from a cached page when everything that conversion runs is werkzeug's
+    own; else ``None``.  See ``response_py.error_response``."""
     return _error_response(cls, e)
 
 
@@ -455,7 +520,6 @@ def error_response(cls, e):
 # split there, then checked against werkzeug for a location needing escapes.
 cdef str _MARK = "\ue000"
 cdef str _REDIRECT_PROBE = "/a b?c=1&d=<'\"\u00e9>"
-cdef object _redirect_page = None
 # PERF: the encoded page by location (bench: redirect).
 cdef dict _redirect_bodies = {}
 cdef Py_ssize_t _REDIRECT_BODIES_SIZE = 256
@@ -492,27 +556,25 @@ cdef list _load_redirect_page():
     return page
 
 
-cdef bint _stock_redirect_class(object cls) except -1:
-    return _plain_defaults(cls) is not None and _stock_status(cls)
+# PERF: werkzeug's redirect page cut around the location (bench: redirect).
+# Private detail: the page's layout, taken from werkzeug's output and
+# compared with it at import.
+cdef list _redirect_page = _load_redirect_page()
 
 
 def redirect_response(cls, location, code):
     """``werkzeug.utils.redirect(location, code, Response=cls)`` built
-    directly for a ``str`` location and ``int`` code when ``cls`` builds
-    responses as werkzeug does; ``None`` when the caller must call werkzeug."""
-    global _redirect_page
+    directly for a ``str`` location and ``int`` code when constructing ``cls``
+    runs only werkzeug's code; ``None`` when the caller must call werkzeug."""
+    cdef list page = _redirect_page
     if (
-        type(location) is not str
+        not page
+        or type(location) is not str
         or type(code) is not int
         or "\n" in <str>location
         or "\r" in <str>location
-        or not _stock_redirect_class(cls)
+        or _construction(cls) is None
     ):
-        return None
-    if _redirect_page is None:
-        _redirect_page = _load_redirect_page()
-    cdef list page = <list>_redirect_page
-    if not page:
         return None
     body = _redirect_bodies.get(location)
     if body is None:
@@ -520,10 +582,9 @@ def redirect_response(cls, location, code):
         if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
             _redirect_bodies.clear()
         _redirect_bodies[location] = body
-    line = _status_line(code)
     rv = _new(cls)
     rv.headers = _new_headers(_redirect_items(<str>location, <bytes>body))
-    rv._status = line
+    rv._status = _status_line(code)
     rv._status_code = code
     rv.direct_passthrough = False
     rv._on_close = []
@@ -531,10 +592,86 @@ def redirect_response(cls, location, code):
     return rv
 
 
+# -- the import-time comparison with werkzeug ---------------------------------
+
+cdef bint _same_state(object fast, object slow) except -1:
+    """Whether ``fast`` holds exactly what werkzeug-built ``slow`` holds; see
+    ``response_py._same_state``."""
+    mine = {k: v for k, v in vars(fast).items() if k != "_ff_plain"}
+    theirs = vars(slow)
+    if type(fast) is not type(slow) or mine.keys() != theirs.keys():
+        return False
+    for name, value in mine.items():
+        other = theirs[name]
+        if name == "headers":
+            if (
+                type(other) is not _WzHeadersType
+                or type(value) is not _Headers
+                or vars(value).keys() != vars(other).keys()
+                or value._list != other._list
+                or any(type(a) is not type(b) for a, b in zip(value._list, other._list))
+            ):
+                return False
+        elif type(value) is not type(other) or value != other:
+            return False
+    return True
+
+
+class _Probe(_WerkzeugResponse):
+    default_mimetype = "text/html"
+
+
+cdef bint _check_fast_build() except -1:
+    cls = _Probe
+    return (
+        _same_state(_plain(cls, "probe \u00e9"), cls("probe \u00e9"))
+        and _same_state(_plain(cls, b""), cls(b""))
+        and _same_state(
+            _text_response(cls, "t", 201, [("X-A", "1")]), cls("t", 201, [("X-A", "1")])
+        )
+        and _same_state(
+            mimetype_response(cls, "{}\n", "application/json"),
+            cls("{}\n", mimetype="application/json"),
+        )
+        and (
+            not _redirect_page
+            or _same_state(
+                redirect_response(cls, _REDIRECT_PROBE, 307),
+                _werkzeug_redirect(_REDIRECT_PROBE, 307, Response=cls),
+            )
+        )
+    )
+
+
+cdef bint _check_fast_errors() except -1:
+    from werkzeug.exceptions import NotFound
+
+    for error in (NotFound(), NotFound("<gone>\n"), MethodNotAllowed(["GET", "POST"])):
+        fast = _error_response(_WerkzeugResponse, error)
+        if fast is None or not _same_state(fast, error.get_response()):
+            return False
+    return True
+
+
+_fast_build = _check_fast_build()
+_fast_errors = _fast_build and _check_fast_errors()
+if not _fast_build:
+    _redirect_page = []
+
+
+def fast_paths():
+    """Which shortcuts the import-time comparison with the installed werkzeug
+    allows; see ``response_py.fast_paths``."""
+    return {
+        "build": _fast_build,
+        "errors": _fast_errors,
+        "redirect": bool(_redirect_page),
+    }
+
+
 # -- make_response ----------------------------------------------------------
 
-cdef object _view_name():
-    ctx = _request_var.get(None)
+cdef object _view_name(object ctx):
     if ctx is None:
         return "None"
     return repr(ctx.request.endpoint)
@@ -569,7 +706,7 @@ cdef object _apply(object rv, object status, object headers):
     return rv
 
 
-cdef object _make(object app, object rv):
+cdef object _make(object app, object rv, object ctx):
     status = None
     headers = None
     cdef Py_ssize_t size
@@ -592,11 +729,11 @@ cdef object _make(object app, object rv):
             raise TypeError(_INVALID_TUPLE)
         kind = type(rv)
     elif _isinstance(rv, tuple):
-        return _make(app, tuple(rv))
+        return _make(app, tuple(rv), ctx)
 
     if rv is None:
         raise TypeError(
-            f"The view function for {_view_name()} did not return a valid"
+            f"The view function for {_view_name(ctx)} did not return a valid"
             " response. The function either returned None or ended without a"
             " return statement."
         )
@@ -604,6 +741,8 @@ cdef object _make(object app, object rv):
     cls = app.response_class
     if not _isinstance(rv, cls):
         if kind is str or kind is bytes:
+            # Flask reads response_class again to build the response.
+            cls = app.response_class
             if status is None and headers is None:
                 return _plain(cls, rv)
             fast = _text_response(cls, rv, status, headers)
@@ -614,31 +753,36 @@ cdef object _make(object app, object rv):
         elif (kind is dict or kind is list) and not _json_iterator():
             rv = app.json.response(rv)
         elif _isinstance(rv, _TEXT):
+            # Flask reads response_class again to build the response.
+            cls = app.response_class
             if status is None and headers is None:
                 return _plain(cls, rv)
             rv = cls(rv, status=status, headers=headers)
             status = headers = None
         elif _isinstance(rv, _Iterator):
+            cls = app.response_class
             rv = cls(rv, status=status, headers=headers)
             status = headers = None
         elif _isinstance(rv, _JSON):
             rv = app.json.response(rv)
         elif _isinstance(rv, _SansioResponseType) or callable(rv):
-            ctx = _request_var.get(None)
             environ = ctx.request.environ if ctx is not None else None
-            if (
-                _isinstance(rv, _HTTPException)
-                and getattr(type(rv), "__call__") is _HTTPEXCEPTION_CALL
-            ):
-                # PERF: an HTTP error's WSGI call only wraps get_response();
-                # taking the response directly skips running it as a WSGI app
-                # (bench: 404, 405).
-                page = _error_response(cls, rv)
-                if page is not None:
-                    return _apply(page, status, headers)
-                rv = rv.get_response(environ)
+            cls = app.response_class
             try:
-                rv = cls.force_type(rv, environ)
+                page = None
+                if _isinstance(rv, _HTTPException) and (
+                    environ is None or environ.get("REQUEST_METHOD") != "HEAD"
+                ):
+                    # PERF: an HTTP error whose WSGI call is werkzeug's own
+                    # renders a known page; it is assembled instead of running
+                    # the error as a WSGI app (bench: not_found,
+                    # method_not_allowed).  Run for HEAD, werkzeug collects
+                    # no body.
+                    page = _error_response(cls, rv)
+                if page is not None:
+                    rv = page
+                else:
+                    rv = cls.force_type(rv, environ)
             except TypeError as e:
                 raise TypeError(
                     f"{e}\n{_INVALID_TYPE.format(type(rv).__name__)}"
@@ -649,7 +793,8 @@ cdef object _make(object app, object rv):
     return _apply(rv, status, headers)
 
 
-def make_response(app, rv, ctx=None):
+def make_response(app, rv, ctx):
     """The response object for the view return value ``rv`` (the body of
-    ``Flask.make_response``); ``TypeError`` for unsupported shapes."""
-    return _make(app, rv)
+    ``Flask.make_response``); ``ctx`` is the current request context or
+    ``None``.  ``TypeError`` for unsupported shapes."""
+    return _make(app, rv, ctx)

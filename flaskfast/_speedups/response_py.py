@@ -1,8 +1,10 @@
 """Pure-Python kernel: turning a view's return value into a response object.
 
-The readable spec for ``response_c.pyx``.  ``make_response(app, rv)`` is the
-body of :meth:`flaskfast.Flask.make_response`: it accepts every shape Flask
-accepts and raises Flask's ``TypeError`` for the rest.
+The readable spec for ``response_c.pyx``.  ``make_response(app, rv, ctx)`` is
+the body of :meth:`flaskfast.Flask.make_response` (``ctx`` is the current
+request context or ``None``, passed by the caller: this module imports nothing
+from flaskfast): it accepts every shape Flask accepts and raises Flask's
+``TypeError`` for the rest.
 
 * ``str`` / ``bytes`` / ``bytearray`` / iterator -> ``app.response_class(rv)``
 * ``dict`` / ``list`` -> ``app.json.response(rv)``
@@ -12,6 +14,18 @@ accepts and raises Flask's ``TypeError`` for the rest.
 
 A status is applied with ``response.status`` for strings and
 ``response.status_code`` otherwise; headers are merged with ``headers.update``.
+
+Shortcuts.  Some responses are assembled directly instead of running the
+response class's constructor, the redirect helper or an HTTP error's WSGI
+call.  A shortcut is taken only after checking, on every call and before
+reading anything else of a user's class or object, that every method it skips
+is werkzeug's own (identity of class attributes); otherwise the public code
+runs, exactly as in Flask.  The assembled objects rely on private details of
+werkzeug (the attributes its constructor leaves on a response, ``Headers`` keeping
+its pairs in ``_list``, the layout of its redirect and error pages); each is
+compared with werkzeug's own output when this module is imported, and a
+shortcut whose comparison fails is never taken (``fast_paths()`` reports
+which hold; tests assert that all hold for the installed werkzeug).
 """
 
 from __future__ import annotations
@@ -30,10 +44,7 @@ from werkzeug.utils import get_content_type
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from ..globals import _cv_request
-
 _HEADER_SHAPES = (_WzHeaders, dict, tuple, list)
-_HTTPEXCEPTION_CALL = HTTPException.__call__
 _TEXT = (str, bytes, bytearray)
 
 _NEWLINE_ERROR = "Header values must not contain newline characters."
@@ -122,45 +133,77 @@ _INVALID_TYPE = (
     " instance, or WSGI callable, but it was a {}."
 )
 
-# PERF: the Content-Type and status line of a plain text body, by the
-# class's (default_mimetype, default_status); computing them takes several
-# calls (bench: str hello, tuple, every text scenario).
-_plain_values: dict[tuple[t.Any, t.Any], tuple[str, str, int] | None] = {}
+_OBJECT_NEW: t.Any = object.__new__
 _WERKZEUG_INIT = _WerkzeugResponse.__init__
 _WERKZEUG_STATUS = _SansioResponse.__dict__["status"]
 _WERKZEUG_CLEAN_STATUS = _SansioResponse._clean_status
 _WERKZEUG_SET_DATA = _WerkzeugResponse.set_data
+_WERKZEUG_FORCE_TYPE = _WerkzeugResponse.__dict__["force_type"].__func__
+
+# Whether the responses assembled here are in exactly the state werkzeug's
+# constructor leaves them in (decided at import, by comparing with it).
+_fast_build = True
+
+# PERF: the Content-Type and status line of a plain text body, by the
+# class's (default_mimetype, default_status); computing them takes several
+# calls (bench: str hello, tuple, every text scenario).
+_plain_values: dict[tuple[str, int], tuple[str, str, int]] = {}
 # Status lines by int code (a few codes in practice).
 _status_lines: dict[int, str] = {}
+_STATUS_LINES_SIZE = 64
 
 
-def _plain_defaults(cls: type) -> tuple[str, str, int] | None:
-    """``(content type, status line, status code)`` that ``cls(text)`` would
-    get, or ``None`` when ``cls`` customises construction and must be
-    called.  Read from the class every time, so later changes count."""
-    init = cls.__init__  # type: ignore[misc]
-    if (
-        init is not _WERKZEUG_INIT
-        and not getattr(init, "_flaskfast_plain_init", False)
-    ) or getattr(cls, "automatically_set_content_length", False) is not True:
+def _construction(cls: type) -> tuple[str, str, int] | None:
+    """``(content type, status line, status code)`` that ``cls(text)`` gets,
+    when constructing ``cls`` runs nothing but werkzeug's own code (no own
+    ``__new__``, metaclass call or ``__init__``, no class between werkzeug's
+    two ``Response`` classes, werkzeug's ``status`` setter, ``_clean_status``
+    and ``set_data``, the Content-Length set) and its defaults are an exact
+    ``str`` mimetype and ``int`` status; else ``None``, and the caller runs
+    the constructor.  Checked on every call, so later changes count."""
+    if type(cls) is not type or not _fast_build:
         return None
-    key = (cls.default_mimetype, cls.default_status)  # type: ignore[attr-defined]
+    mro = cls.__mro__
+    if len(mro) < 3 or mro[-3] is not _WerkzeugResponse or mro[-2] is not _SansioResponse:
+        return None
+    # A werkzeug Response subclass: every name below exists.
+    c: t.Any = cls
+    if (
+        c.__init__ is not _WERKZEUG_INIT
+        or c.__new__ is not _OBJECT_NEW
+        or c.set_data is not _WERKZEUG_SET_DATA
+        or c._clean_status is not _WERKZEUG_CLEAN_STATUS
+        or c.status is not _WERKZEUG_STATUS
+        or c.automatically_set_content_length is not True
+    ):
+        return None
+    # Everything that reads them is werkzeug's: the defaults are plain values.
+    mimetype = c.default_mimetype
+    status = c.default_status
+    if type(mimetype) is not str or not mimetype or type(status) is not int:
+        return None
+    key = (mimetype, status)
     try:
         return _plain_values[key]
     except KeyError:
         pass
-    except TypeError:  # unhashable class attribute
-        return None
-    mimetype, status = key
-    found: tuple[str, str, int] | None = None
-    if type(status) is int and isinstance(mimetype, str) and mimetype:
-        try:
-            line = f"{status} {HTTP_STATUS_CODES[status].upper()}"
-        except KeyError:
-            line = f"{status} UNKNOWN"
-        found = (get_content_type(mimetype, "utf-8"), line, status)
-    _plain_values[key] = found
+    found = (get_content_type(mimetype, "utf-8"), _status_line(status), status)
+    if len(_plain_values) < 64:
+        _plain_values[key] = found
     return found
+
+
+def _status_line(code: int) -> str:
+    """The status line werkzeug gives an int ``code``, asked of werkzeug
+    (its ``status`` property) the first time."""
+    try:
+        return _status_lines[code]
+    except KeyError:
+        pass
+    line: str = _SansioResponse(status=code).status
+    if len(_status_lines) < _STATUS_LINES_SIZE:
+        _status_lines[code] = line
+    return line
 
 
 def _bodied(code: int) -> bool:
@@ -174,12 +217,19 @@ def _assemble(
     extra: list[tuple[str, str]] | None = None,
 ) -> t.Any:
     """A response of ``cls`` in exactly the state werkzeug's constructor
-    leaves ``cls(data, code, [("Content-Type", content_type), *extra])`` in."""
-    rv: t.Any = object.__new__(cls)
+    leaves ``cls(data, code, [("Content-Type", content_type), *extra])`` in.
+
+    Callers have checked :func:`_construction` for ``cls`` first, or pass
+    werkzeug's own ``Response`` (error pages)."""
+    # PERF: werkzeug's constructor normalises its arguments, looks for a
+    # Content-Type, parses the status and copies the headers one by one;
+    # the result for these arguments is known, so its attributes are set
+    # directly.  Private detail: the attribute names and the Headers' _list,
+    # pinned at import (see _check_fast_build) and by
+    # tests/speedups/test_response_pins.py (bench: str hello, json_response,
+    # tuple_201, not_found, method_not_allowed).
+    rv: t.Any = _OBJECT_NEW(cls)
     headers = Headers()
-    # PERF: filling the list directly skips Headers.extend's per-item
-    # validation; every value is produced here and known to be valid
-    # (bench: str hello, 404, 405).
     items = [("Content-Type", content_type)]
     if extra:
         items.extend(extra)
@@ -200,9 +250,10 @@ def _assemble(
 
 def plain_response(cls: type, body: str | bytes | bytearray) -> t.Any:
     """Build ``cls(body)`` for a text body, skipping the generic constructor
-    when ``cls`` does not customise it.  Same object state either way."""
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _stock_status(cls):
+    when constructing ``cls`` runs only werkzeug's code.  Same object state
+    either way."""
+    defaults = _construction(cls)
+    if defaults is None:
         return cls(body)
     # werkzeug's set_data encodes text and keeps any bytes-like object as is.
     data = body.encode() if isinstance(body, str) else body
@@ -216,35 +267,10 @@ def plain_head(cls: type) -> tuple[str, str] | None:
     the status is not 1xx, 204 or 304; otherwise ``None``.  The caller may
     then send the body without building the object.  Read from the class
     every time."""
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _bodied(defaults[2]) or not _stock_status(cls):
+    defaults = _construction(cls)
+    if defaults is None or not _bodied(defaults[2]):
         return None
     return defaults[1], defaults[0]
-
-
-def _stock_status(cls: type) -> bool:
-    """Whether ``cls`` applies a status and a body exactly as werkzeug does
-    (its ``status`` setter, ``_clean_status`` and ``set_data``)."""
-    return (
-        getattr(cls, "status", None) is _WERKZEUG_STATUS
-        and getattr(cls, "_clean_status", None) is _WERKZEUG_CLEAN_STATUS
-        and getattr(cls, "set_data", None) is _WERKZEUG_SET_DATA
-    )
-
-
-def _status_line(code: int) -> str:
-    """The status line werkzeug gives an int ``code``."""
-    try:
-        return _status_lines[code]
-    except KeyError:
-        pass
-    try:
-        line = f"{code} {HTTP_STATUS_CODES[code].upper()}"
-    except KeyError:
-        line = f"{code} UNKNOWN"
-    if len(_status_lines) < 64:
-        _status_lines[code] = line
-    return line
 
 
 _BODY_HEADERS = ("content-type", "content-length")
@@ -293,11 +319,12 @@ def text_response(cls: type, body: t.Any, status: t.Any, headers: t.Any) -> t.An
             return None
     elif headers is not None and type(headers) is not dict and type(headers) is not list:
         return None
-    defaults = _plain_defaults(cls)
-    if defaults is None or not _stock_status(cls):
+    defaults = _construction(cls)
+    if defaults is None:
         return None
     data = body.encode() if type(body) is str else body
-    rv: t.Any = object.__new__(cls)
+    # PERF: as _assemble, with the caller's headers first (bench: tuple_201).
+    rv: t.Any = _OBJECT_NEW(cls)
     items.append(("Content-Type", defaults[0]))
     items.append(("Content-Length", str(len(data))))
     new_headers = Headers()
@@ -318,15 +345,11 @@ _content_types: dict[str, str] = {}
 
 def mimetype_response(cls: type, body: t.Any, mimetype: t.Any) -> t.Any:
     """``cls(body, mimetype=mimetype)`` (the JSON provider's response), built
-    directly when ``cls`` builds text responses as werkzeug does."""
-    defaults = _plain_defaults(cls)
-    if (
-        defaults is None
-        or type(body) is not str
-        or type(mimetype) is not str
-        or not mimetype
-        or not _stock_status(cls)
-    ):
+    directly when constructing ``cls`` runs only werkzeug's code."""
+    if type(body) is not str or type(mimetype) is not str or not mimetype:
+        return cls(body, mimetype=mimetype)
+    defaults = _construction(cls)
+    if defaults is None:
         return cls(body, mimetype=mimetype)
     try:
         content_type = _content_types[mimetype]
@@ -340,52 +363,120 @@ def mimetype_response(cls: type, body: t.Any, mimetype: t.Any) -> t.Any:
     return _assemble(cls, body.encode(), content_type, defaults[1], defaults[2])
 
 
-# PERF: the rendered page of each stock HTTP error class, by class: werkzeug
-# renders and escapes the same HTML on every 404 (bench: 404, 405).
-_error_pages: dict[type, tuple[bytes, str]] = {}
-_STOCK_ERROR_METHODS = (
-    "get_response", "get_body", "get_description", "name", "__call__",
-)
+# -- HTTP error pages ---------------------------------------------------------
+
+# What an HTTP error's WSGI call runs; an error that has all of them renders
+# werkzeug's page from its code and description alone.
+_HTTPEXCEPTION_CALL = HTTPException.__call__
+_HTTPEXCEPTION_GET_RESPONSE = HTTPException.get_response
+_HTTPEXCEPTION_GET_BODY = HTTPException.get_body
+_HTTPEXCEPTION_GET_DESCRIPTION = HTTPException.get_description
+_HTTPEXCEPTION_NAME = HTTPException.__dict__["name"]
+_HTTPEXCEPTION_GET_HEADERS = HTTPException.get_headers
+# The methods an instance could replace (``name`` is a property).
+_ERROR_METHOD_NAMES = frozenset(("get_response", "get_body", "get_headers", "get_description"))
+_MNA_GET_HEADERS = MethodNotAllowed.get_headers
 _HTML = "text/html; charset=utf-8"
+# Whether a page assembled here is the response werkzeug's get_response
+# builds (decided at import, by comparing with it).
+_fast_errors = True
+# PERF: the encoded page by (code, description): werkzeug renders and
+# escapes the same HTML on every 404 (bench: not_found, method_not_allowed).
+_error_pages: dict[tuple[int, str | None], bytes] = {}
+_ERROR_PAGES_SIZE = 64
 
 
-def _stock_error_page(e: HTTPException) -> tuple[bytes, str] | None:
-    """The cached ``(body, status line)`` of ``e`` when it renders exactly as
-    its class's default page, else ``None``."""
-    cls = type(e)
-    if e.response is not None or "description" in e.__dict__:
-        return None
+def _stock_error(e: t.Any) -> bool | None:
+    """Whether the HTTP error ``e`` runs only werkzeug's code when called as
+    a WSGI app (its class's ``__call__``, ``get_response``, ``get_body``,
+    ``get_description``, ``name`` and ``get_headers`` are werkzeug's and its
+    instance replaces none of those methods): ``False`` with
+    ``HTTPException.get_headers``, ``True`` with ``MethodNotAllowed``'s (an
+    Allow header), ``None`` when anything it runs is its own.  Reads nothing
+    but class attributes and the instance's ``__dict__``."""
+    kind: t.Any = type(e)
     try:
-        return _error_pages[cls]
-    except KeyError:
-        pass
-    code = cls.code
-    if code is None or code not in HTTP_STATUS_CODES:
-        return None
-    for name in _STOCK_ERROR_METHODS:
-        if getattr(cls, name) is not getattr(HTTPException, name):
+        if (
+            kind.get_response is not _HTTPEXCEPTION_GET_RESPONSE
+            or kind.get_body is not _HTTPEXCEPTION_GET_BODY
+            or kind.get_description is not _HTTPEXCEPTION_GET_DESCRIPTION
+            or kind.__call__ is not _HTTPEXCEPTION_CALL
+            or kind.name is not _HTTPEXCEPTION_NAME
+        ):
             return None
-    headers_impl = cls.get_headers
-    if headers_impl is not HTTPException.get_headers and headers_impl is not (
-        MethodNotAllowed.get_headers
-    ):
+        get_headers = kind.get_headers
+    except AttributeError:
         return None
-    page = cls().get_body().encode(), f"{code} {HTTP_STATUS_CODES[code].upper()}"
-    _error_pages[cls] = page
-    return page
+    if get_headers is _HTTPEXCEPTION_GET_HEADERS:
+        allow = False
+    elif get_headers is _MNA_GET_HEADERS:
+        # MethodNotAllowed.get_headers extends super()'s: the class after it
+        # must be HTTPException itself.
+        if kind is not MethodNotAllowed:
+            mro = kind.__mro__
+            if mro[mro.index(MethodNotAllowed) + 1] is not HTTPException:
+                return None
+        allow = True
+    else:
+        return None
+    if not _ERROR_METHOD_NAMES.isdisjoint(e.__dict__):
+        return None
+    return allow
 
 
 def error_response(cls: type, e: HTTPException) -> t.Any:
-    """``cls.force_type(e.get_response())`` for an HTTP error, from a cached
-    page when ``e`` renders as its class's default."""
-    if _plain_defaults(cls) is not None:
-        page = _stock_error_page(e)
-        if page is not None:
-            extra = None
-            if isinstance(e, MethodNotAllowed) and e.valid_methods:
-                extra = [("Allow", ", ".join(e.valid_methods))]
-            return _assemble(cls, page[0], _HTML, page[1], e.code, extra)  # type: ignore[arg-type]
-    return None
+    """What ``cls.force_type(e, environ)`` gives (the response of the HTTP
+    error ``e`` run as a WSGI app, as Flask converts it), assembled from a
+    cached page when everything that conversion runs is werkzeug's own: the
+    error's ``__call__``, ``get_response``, ``get_body``, ``get_description``,
+    ``name`` and ``get_headers`` (see :func:`_stock_error`) and ``cls``'s
+    ``force_type``.  Only then are ``e``'s attributes read (as
+    ``get_response`` reads them): ``response`` must be ``None``, ``code`` an
+    exact ``int`` known to werkzeug and ``description`` ``None`` or an exact
+    ``str``.  ``None`` when the caller must run the conversion."""
+    if not _fast_errors:
+        return None
+    allow = _stock_error(e)
+    if allow is None:
+        return None
+    try:
+        stock = cls.force_type.__func__ is _WERKZEUG_FORCE_TYPE  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    if not stock:
+        return None
+    # From here on, reading e's attributes is what werkzeug's code does.
+    if e.response is not None:
+        return None
+    code = e.code
+    description = e.description
+    if (
+        type(code) is not int
+        or code not in HTTP_STATUS_CODES
+        or (description is not None and type(description) is not str)
+    ):
+        return None
+    extra = None
+    if allow:
+        methods = e.valid_methods  # type: ignore[attr-defined]
+        if methods:
+            value = ", ".join(methods)
+            if "\n" in value or "\r" in value:
+                return None  # werkzeug's Headers raises its own error
+            extra = [("Allow", value)]
+    key = (code, description)
+    try:
+        page = _error_pages[key]
+    except KeyError:
+        page = e.get_body().encode()
+        if len(_error_pages) >= _ERROR_PAGES_SIZE:
+            _error_pages.clear()
+        _error_pages[key] = page
+    # get_response builds werkzeug's own Response, which force_type then
+    # relabels as cls; none of cls's construction runs.
+    rv = _assemble(_WerkzeugResponse, page, _HTML, _status_line(code), code, extra)
+    rv.__class__ = cls
+    return rv
 
 
 # -- redirects ----------------------------------------------------------------
@@ -395,7 +486,6 @@ def error_response(cls: type, e: HTTPException) -> t.Any:
 # needs escaping; on any mismatch (another werkzeug) there is no shortcut.
 _MARK = "\ue000"
 _REDIRECT_PROBE = "/a b?c=1&d=<'\"\u00e9>"
-_redirect_page: list[str] | None = None
 # PERF: the encoded page by location; a view usually redirects to the same
 # few URLs (bench: redirect).
 _redirect_bodies: dict[str, bytes] = {}
@@ -418,7 +508,7 @@ def _render_redirect(page: list[str], location: str) -> bytes:
 def _load_redirect_page() -> list[str]:
     """werkzeug's redirect page split around the location, or ``[]``."""
     marked = _wz_redirect(_MARK, 302, Response=_WerkzeugResponse)
-    page = marked.get_data(as_text=True).split(_MARK)
+    page: list[str] = marked.get_data(as_text=True).split(_MARK)
     if len(page) != 3:
         return []
     probe = _wz_redirect(_REDIRECT_PROBE, 307, Response=_WerkzeugResponse)
@@ -432,30 +522,27 @@ def _load_redirect_page() -> list[str]:
     return page
 
 
-def _stock_redirect_class(cls: type) -> bool:
-    """Whether ``cls(text, code, mimetype=...)`` runs werkzeug's own
-    constructor, status handling and ``set_data``."""
-    return _plain_defaults(cls) is not None and _stock_status(cls)
+# PERF: werkzeug's redirect page cut around the location, so a redirect is
+# the escaped location pasted in (bench: redirect).  Private detail: the
+# page's layout, taken from werkzeug's output and compared with it at import.
+_redirect_page = _load_redirect_page()
 
 
 def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
     """What ``werkzeug.utils.redirect(location, code, Response=cls)`` returns,
-    built directly for a ``str`` location and ``int`` code when ``cls`` builds
-    responses as werkzeug does; ``None`` when the caller must call werkzeug
-    (which also raises werkzeug's errors, e.g. for a newline in ``location``)."""
-    global _redirect_page
+    built directly for a ``str`` location and ``int`` code when constructing
+    ``cls`` runs only werkzeug's code; ``None`` when the caller must call
+    werkzeug (which also raises werkzeug's errors, e.g. for a newline in
+    ``location``)."""
+    page = _redirect_page
     if (
-        type(location) is not str
+        not page
+        or type(location) is not str
         or type(code) is not int
         or "\n" in location
         or "\r" in location
-        or not _stock_redirect_class(cls)
+        or _construction(cls) is None
     ):
-        return None
-    page = _redirect_page
-    if page is None:
-        page = _redirect_page = _load_redirect_page()
-    if not page:
         return None
     try:
         body = _redirect_bodies[location]
@@ -464,12 +551,12 @@ def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
         if len(_redirect_bodies) >= _REDIRECT_BODIES_SIZE:
             _redirect_bodies.clear()
         _redirect_bodies[location] = body
-    line = _status_line(code)
-    rv: t.Any = object.__new__(cls)
+    # PERF: as _assemble (bench: redirect).
+    rv: t.Any = _OBJECT_NEW(cls)
     headers = Headers()
     headers._list = _redirect_items(location, body)
     rv.headers = headers
-    rv._status = line
+    rv._status = _status_line(code)
     rv._status_code = code
     rv.direct_passthrough = False
     rv._on_close = []
@@ -477,14 +564,105 @@ def redirect_response(cls: type, location: t.Any, code: t.Any) -> t.Any:
     return rv
 
 
-def _view_name() -> str:
-    ctx = _cv_request.get(None)
+# -- the import-time comparison with werkzeug ---------------------------------
+
+
+def _same_state(fast: t.Any, slow: t.Any) -> bool:
+    """Whether ``fast`` (assembled here) holds exactly what ``slow`` (built
+    by werkzeug) holds: the same attributes with equal values of the same
+    types, headers of werkzeug's class (this module's subclass stands for
+    it) with the same attributes and pairs.  The kernel's own send marker
+    ``_ff_plain`` is left out."""
+    mine = {k: v for k, v in vars(fast).items() if k != "_ff_plain"}
+    theirs = vars(slow)
+    if type(fast) is not type(slow) or mine.keys() != theirs.keys():
+        return False
+    for name, value in mine.items():
+        other = theirs[name]
+        if name == "headers":
+            if (
+                type(other) is not _WzHeaders
+                or type(value) is not Headers
+                or vars(value).keys() != vars(other).keys()
+                or value._list != other._list
+                or any(type(a) is not type(b) for a, b in zip(value._list, other._list))
+            ):
+                return False
+        elif type(value) is not type(other) or value != other:
+            return False
+    return True
+
+
+class _Probe(_WerkzeugResponse):
+    default_mimetype = "text/html"
+
+
+def _check_fast_build() -> bool:
+    """Whether responses assembled here equal werkzeug's constructed ones."""
+    cls = _Probe
+    return (
+        _same_state(plain_response(cls, "probe \u00e9"), cls("probe \u00e9"))
+        and _same_state(plain_response(cls, b""), cls(b""))
+        and _same_state(
+            text_response(cls, "t", 201, [("X-A", "1")]), cls("t", 201, [("X-A", "1")])
+        )
+        and _same_state(
+            mimetype_response(cls, "{}\n", "application/json"),
+            cls("{}\n", mimetype="application/json"),
+        )
+        and (
+            not _redirect_page
+            or _same_state(
+                redirect_response(cls, _REDIRECT_PROBE, 307),
+                _wz_redirect(_REDIRECT_PROBE, 307, Response=cls),
+            )
+        )
+    )
+
+
+def _check_fast_errors() -> bool:
+    """Whether error pages assembled here equal werkzeug's ``get_response``
+    (a werkzeug ``Response``, which ``force_type`` only relabels)."""
+    from werkzeug.exceptions import NotFound
+
+    for error in (NotFound(), NotFound("<gone>\n"), MethodNotAllowed(["GET", "POST"])):
+        fast = error_response(_WerkzeugResponse, error)
+        if fast is None or not _same_state(fast, error.get_response()):
+            return False
+    return True
+
+
+_fast_build = _check_fast_build()
+_fast_errors = _fast_build and _check_fast_errors()
+if not _fast_build:
+    _redirect_page = []
+
+
+def fast_paths() -> dict[str, bool]:
+    """Which shortcuts the import-time comparison with the installed werkzeug
+    allows: ``build`` (responses assembled without the constructor),
+    ``errors`` (cached HTTP error pages), ``redirect`` (werkzeug's redirect
+    page)."""
+    return {
+        "build": _fast_build,
+        "errors": _fast_errors,
+        "redirect": bool(_redirect_page),
+    }
+
+
+# -- make_response ------------------------------------------------------------
+
+
+def _view_name(ctx: t.Any) -> str:
     if ctx is None:
         return "None"
     return repr(ctx.request.endpoint)
 
 
-def make_response(app: t.Any, rv: t.Any, ctx: t.Any = None) -> t.Any:
+def make_response(app: t.Any, rv: t.Any, ctx: t.Any) -> t.Any:
+    """The response object for the view return value ``rv`` (the body of
+    ``Flask.make_response``); ``ctx`` is the current request context or
+    ``None``.  ``TypeError`` for unsupported shapes."""
     status: t.Any = None
     headers: t.Any = None
     if type(rv) is tuple:
@@ -503,11 +681,11 @@ def make_response(app: t.Any, rv: t.Any, ctx: t.Any = None) -> t.Any:
                 " (body, status), or (body, headers)."
             )
     elif isinstance(rv, tuple):
-        return make_response(app, tuple(rv))
+        return make_response(app, tuple(rv), ctx)
 
     if rv is None:
         raise TypeError(
-            f"The view function for {_view_name()} did not return a valid"
+            f"The view function for {_view_name(ctx)} did not return a valid"
             " response. The function either returned None or ended without a"
             " return statement."
         )
@@ -515,6 +693,8 @@ def make_response(app: t.Any, rv: t.Any, ctx: t.Any = None) -> t.Any:
     cls = app.response_class
     if not isinstance(rv, cls):
         if isinstance(rv, _TEXT):
+            # Flask reads response_class again to build the response.
+            cls = app.response_class
             if status is None and headers is None:
                 return plain_response(cls, rv)
             fast = text_response(cls, rv, status, headers)
@@ -523,26 +703,29 @@ def make_response(app: t.Any, rv: t.Any, ctx: t.Any = None) -> t.Any:
             rv = cls(rv, status=status, headers=headers)
             status = headers = None
         elif isinstance(rv, Iterator):
+            cls = app.response_class
             rv = cls(rv, status=status, headers=headers)
             status = headers = None
         elif isinstance(rv, (dict, list)):
             rv = app.json.response(rv)
         elif isinstance(rv, _SansioResponse) or callable(rv):
-            ctx = _cv_request.get(None)
             environ = ctx.request.environ if ctx is not None else None
-            if (
-                isinstance(rv, HTTPException)
-                and type(rv).__call__ is _HTTPEXCEPTION_CALL
-            ):
-                # PERF: an HTTP error's WSGI call only wraps get_response();
-                # taking the response directly skips running it as a WSGI app
-                # and re-collecting its output (bench: 404, 405).
-                page = error_response(cls, rv)
-                if page is not None:
-                    return _apply(page, status, headers)
-                rv = rv.get_response(environ)
+            cls = app.response_class
             try:
-                rv = cls.force_type(rv, environ)
+                page = None
+                if isinstance(rv, HTTPException) and (
+                    environ is None or environ.get("REQUEST_METHOD") != "HEAD"
+                ):
+                    # PERF: an HTTP error whose WSGI call is werkzeug's own
+                    # renders a known page; it is assembled instead of running
+                    # the error as a WSGI app and re-collecting its output
+                    # (bench: not_found, method_not_allowed).  Run for HEAD,
+                    # werkzeug collects no body.
+                    page = error_response(cls, rv)
+                if page is not None:
+                    rv = page
+                else:
+                    rv = cls.force_type(rv, environ)
             except TypeError as e:
                 raise TypeError(
                     f"{e}\n{_INVALID_TYPE.format(type(rv).__name__)}"

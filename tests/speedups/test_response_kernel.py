@@ -1,6 +1,6 @@
 """The ``response`` kernel: a view's return value to a response object.
 
-``make_response(app, rv)`` must give what Flask 3.1.3's ``make_response``
+``make_response(app, rv, ctx)`` must give what Flask 3.1.3's ``make_response``
 gives (status, header list, body, errors) and ``plain_response(cls, body)``
 must leave the object in the same state as ``cls(body)``.  Every available
 twin is checked.
@@ -28,6 +28,7 @@ from _twins import implementations
 
 import flaskfast
 import flaskfast._speedups as speedups
+from flaskfast.globals import _cv_request
 
 
 KERNELS = implementations("response")
@@ -118,7 +119,7 @@ def _outcome(mod: types.ModuleType, kernel: types.ModuleType | None, key: str, s
             if kernel is None:
                 made = app.make_response(rv)
             else:
-                made = kernel.make_response(app, rv)
+                made = kernel.make_response(app, rv, _cv_request.get(None))
         except Exception as e:
             return ("raised", type(e).__name__)
         return _state(made)
@@ -149,7 +150,7 @@ def test_invalid_values_raise_flask_type_error(kernel: types.ModuleType, value: 
     app = flaskfast.Flask("k")
     with app.test_request_context():
         with pytest.raises(TypeError) as actual:
-            kernel.make_response(app, value)
+            kernel.make_response(app, value, _cv_request.get(None))
     assert str(actual.value) == str(expected.value)
 
 
@@ -157,8 +158,8 @@ def test_response_of_the_app_class_is_returned_unchanged(kernel: types.ModuleTyp
     app = flaskfast.Flask("k")
     response = app.response_class("same")
     with app.test_request_context():
-        assert kernel.make_response(app, response) is response
-        again = kernel.make_response(app, (response, 201, {"X": "1"}))
+        assert kernel.make_response(app, response, _cv_request.get(None)) is response
+        again = kernel.make_response(app, (response, 201, {"X": "1"}), _cv_request.get(None))
     assert again is response
     assert response.status_code == 201
     assert response.headers["X"] == "1"
@@ -167,10 +168,31 @@ def test_response_of_the_app_class_is_returned_unchanged(kernel: types.ModuleTyp
 def test_works_without_a_request_context(kernel: types.ModuleType) -> None:
     app = flaskfast.Flask("k")
     with app.app_context():
-        assert kernel.make_response(app, {"a": 1}).json == {"a": 1}
-        assert kernel.make_response(app, WerkzeugResponse("w")).get_data() == b"w"
+        assert kernel.make_response(app, {"a": 1}, None).json == {"a": 1}
+        assert kernel.make_response(app, WerkzeugResponse("w"), None).get_data() == b"w"
     with pytest.raises(TypeError, match="None"):
-        kernel.make_response(app, None)
+        kernel.make_response(app, None, None)
+
+
+def test_the_request_context_is_the_one_passed(kernel: types.ModuleType) -> None:
+    """The kernel reads nothing from flaskfast's context variables: the
+    endpoint in the error message and the environ of a WSGI callable come
+    from the ``ctx`` argument."""
+    app = flaskfast.Flask("k")
+    app.add_url_rule("/named", "named_view", lambda: "")
+    other = app.test_request_context("/named", environ_base={"HTTP_X_WHO": "passed"})
+    other.match_request()
+
+    def wsgi(environ: t.Any, start_response: t.Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [environ.get("HTTP_X_WHO", "current").encode()]
+
+    with app.test_request_context("/elsewhere"):
+        with pytest.raises(TypeError, match="for 'named_view' did not return"):
+            kernel.make_response(app, None, other)
+        assert kernel.make_response(app, wsgi, other).get_data() == b"passed"
+        with pytest.raises(TypeError, match="for None did not return"):
+            kernel.make_response(app, None, None)
 
 
 def _classes() -> dict[str, type]:
