@@ -17,22 +17,17 @@ receivers cost one attribute check, and a text view result goes to
 
 from __future__ import annotations
 
-import collections.abc as cabc
 import operator
 import os
 import sys
 import typing as t
 import weakref
 from datetime import timedelta
-from io import BytesIO
-from inspect import iscoroutinefunction
 from itertools import chain
 from types import TracebackType
 from urllib.parse import quote as _url_quote
 
-from werkzeug.datastructures import Headers
 from werkzeug.datastructures import ImmutableDict
-from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import BadRequestKeyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
@@ -42,7 +37,6 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.routing import RoutingException
 from werkzeug.routing import Rule
 from werkzeug.serving import is_running_from_reloader
-from werkzeug.wrappers import Response as BaseResponse
 
 from . import typing as ft
 from ._speedups import pipeline as _pipeline
@@ -67,25 +61,17 @@ from .sansio.app import T_teardown as T_teardown
 from .sansio.app import T_template_filter as T_template_filter
 from .sansio.app import T_template_global as T_template_global
 from .sansio.app import T_template_test as T_template_test
-from .sansio.scaffold import _sentinel
 from .sessions import SecureCookieSessionInterface
 from .sessions import SessionInterface
-from .signals import appcontext_tearing_down
 from .signals import got_request_exception
-from .signals import request_finished
-from .signals import request_started
-from .signals import request_tearing_down
 from .templating import Environment
 from .wrappers import Request
 from .wrappers import Response
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from _typeshed.wsgi import StartResponse
-    from _typeshed.wsgi import WSGIEnvironment
 
     from .testing import FlaskClient
     from .testing import FlaskCliRunner
-    from .typing import HeadersValue
 
 _NO_BLUEPRINT: tuple[None] = (None,)
 
@@ -713,4 +699,6 @@ def _blueprints() -> list[str]:
     return ctx.request.blueprints
 
 
-_pipeline.use_url_adapter_factory(Flask.create_url_adapter)
+_pipeline.use_stock(
+    Flask.create_url_adapter, Request, Response, SecureCookieSessionInterface
+)

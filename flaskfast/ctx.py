@@ -26,7 +26,8 @@ from . import typing as ft
 from ._speedups import pipeline as _pipeline
 from .globals import _cv_app
 from .globals import _cv_request
-from .sansio.scaffold import _sentinel
+
+_sentinel: t.Any = _pipeline._SENTINEL
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
@@ -142,7 +143,7 @@ class _Pushable:
     def push(self) -> None:
         raise NotImplementedError
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
         raise NotImplementedError
 
     def __enter__(self: _Ctx) -> _Ctx:

@@ -28,7 +28,6 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from . import json
 from . import _speedups
-from ._speedups import headers as _headers_kernel
 from .globals import _cv_app
 from .globals import current_app
 from .helpers import _split_blueprint_path

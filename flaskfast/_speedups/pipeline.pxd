@@ -113,7 +113,6 @@ cdef tuple _APP_ONLY
 cdef tuple _NO_BLUEPRINT
 cdef str _PRESERVE
 cdef object _MISSING
-cdef object _SENTINEL
 cdef tuple _ENVIRON_STRINGS
 cdef list _LENGTHS
 cdef dict _hook_names_cache
@@ -127,6 +126,7 @@ cdef object _STOCK_BLUEPRINT
 cdef object _STOCK_ENDPOINT
 cdef object _STOCK_OPEN_SESSION
 cdef object _STOCK_SAVE_SESSION
+cdef object _COOKIE_SESSIONS
 cdef dict _NO_ATTRS
 cdef object _OBJECT_NEW
 cdef object _WZ_GET_WSGI_RESPONSE

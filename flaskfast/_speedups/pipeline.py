@@ -17,10 +17,11 @@ otherwise.  That check is made on every call, so an override made at any time
 This module is written in Cython's pure-Python mode: ``pipeline.pxd`` types
 it, ``setup.py`` compiles it when a C compiler is available, and the selector
 in ``flaskfast._speedups`` imports this very file as plain Python otherwise
-(or when ``FLASKFAST_NO_EXTENSIONS`` is set).  It imports flaskfast's leaf
-modules (globals, signals, helpers, wrappers, sessions, the kernels), never
-``flaskfast.app`` or ``flaskfast.ctx``; the two stock context classes are
-handed to it by :mod:`flaskfast.ctx` (:func:`use_context_classes`).
+(or when ``FLASKFAST_NO_EXTENSIONS`` is set).  It imports only flaskfast's
+leaf modules (globals, signals, helpers, the kernels); the stock classes it
+stands in for are handed to it by the modules that define them
+(:func:`use_context_classes` by :mod:`flaskfast.ctx`, :func:`use_stock` by
+:mod:`flaskfast.app`), so that it is part of no import cycle.
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ from ..globals import _cv_app
 from ..globals import _cv_request
 from ..globals import request as _request_proxy
 from ..helpers import _split_blueprint_path
-from ..sansio.scaffold import _sentinel
-from ..sessions import SecureCookieSessionInterface
 from ..signals import appcontext_popped
 from ..signals import appcontext_pushed
 from ..signals import appcontext_tearing_down
@@ -50,8 +49,6 @@ from ..signals import got_request_exception
 from ..signals import request_finished
 from ..signals import request_started
 from ..signals import request_tearing_down
-from ..wrappers import Request as _Request
-from ..wrappers import Response as _Response
 from . import headers as _headers_kernel
 from . import response as _response_kernel
 from . import router as _router_kernel
@@ -67,6 +64,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from ..ctx import AppContext
     from ..ctx import RequestContext
+    from ..wrappers import Response as _Response
 
 # The environ keys a request's URL adapter is bound from, in the order of the
 # snapshot a request context keeps of them (see RequestContext.__init__).
@@ -86,13 +84,21 @@ _APP_ONLY = (None,)
 _NO_BLUEPRINT = (_APP_ONLY, _APP_ONLY)
 _PRESERVE = "werkzeug.debug.preserve_context"
 _MISSING: t.Any = object()
-_SENTINEL: t.Any = _sentinel
+# The default of the teardown and pop methods: "the exception being handled".
+_SENTINEL: t.Any = object()
 
-# Filled by flaskfast.ctx (use_context_classes) and flaskfast.app
-# (use_url_adapter_factory).
+# Filled by flaskfast.ctx (use_context_classes) and flaskfast.app (use_stock).
 _AppContext: t.Any = None
 _RequestContext: t.Any = None
 _STOCK_URL_ADAPTER: t.Any = None
+_STOCK_RESPONSE_CALL: t.Any = None
+_STOCK_REQUEST_CLOSE: t.Any = None
+_STOCK_BLUEPRINTS: t.Any = None
+_STOCK_BLUEPRINT: t.Any = None
+_STOCK_ENDPOINT: t.Any = None
+_COOKIE_SESSIONS: t.Any = None
+_STOCK_OPEN_SESSION: t.Any = None
+_STOCK_SAVE_SESSION: t.Any = None
 
 
 def use_context_classes(app_context: type, request_context: type) -> None:
@@ -103,13 +109,28 @@ def use_context_classes(app_context: type, request_context: type) -> None:
     _RequestContext = request_context
 
 
-def use_url_adapter_factory(factory: t.Callable[..., t.Any]) -> None:
-    """Name ``Flask.create_url_adapter``, which is defined with the app (so
-    that werkzeug's binding warnings name ``flask.app``, as with Flask):
-    while an app uses it, adapters are bound lazily (called once by
-    :mod:`flaskfast.app`)."""
-    global _STOCK_URL_ADAPTER
-    _STOCK_URL_ADAPTER = factory
+def use_stock(
+    create_url_adapter: t.Callable[..., t.Any],
+    request_class: type,
+    response_class: type,
+    session_interface_class: type,
+) -> None:
+    """Name the stock ``Flask.create_url_adapter`` (defined with the app, so
+    that werkzeug's binding warnings name ``flask.app``, as with Flask), and
+    the stock request, response and session interface classes whose methods
+    the steps check for (called once by :mod:`flaskfast.app`)."""
+    global _STOCK_URL_ADAPTER, _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE
+    global _STOCK_BLUEPRINTS, _STOCK_BLUEPRINT, _STOCK_ENDPOINT
+    global _COOKIE_SESSIONS, _STOCK_OPEN_SESSION, _STOCK_SAVE_SESSION
+    _STOCK_URL_ADAPTER = create_url_adapter
+    _STOCK_RESPONSE_CALL = response_class.__dict__["__call__"]
+    _STOCK_REQUEST_CLOSE = request_class.__dict__["close"]
+    _STOCK_BLUEPRINTS = request_class.__dict__["blueprints"]
+    _STOCK_BLUEPRINT = request_class.__dict__["blueprint"]
+    _STOCK_ENDPOINT = request_class.__dict__["endpoint"]
+    _COOKIE_SESSIONS = session_interface_class
+    _STOCK_OPEN_SESSION = session_interface_class.__dict__["open_session"]
+    _STOCK_SAVE_SESSION = session_interface_class.__dict__["save_session"]
 
 
 def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
@@ -1083,7 +1104,7 @@ def _lazy_session(app: t.Any) -> bool:
     session interface, whose opening has no side effects."""
     interface = app.session_interface
     cls = type(interface)
-    if cls is not SecureCookieSessionInterface:
+    if cls is not _COOKIE_SESSIONS:
         return False
     attrs = interface.__dict__
     return _stock(cls, attrs, "open_session", _STOCK_OPEN_SESSION) and _stock(
@@ -1137,14 +1158,7 @@ def stock_url_adapter(app: t.Any) -> bool:
 
 
 # The stock functions of other classes that the steps above stand in for.
-_STOCK_RESPONSE_CALL = _Response.__call__
 _STOCK_RESPONSE_CLOSE = _WzResponse.close
 _NO_ATTRS: dict[str, t.Any] = {}
 _OBJECT_NEW = object.__dict__["__new__"]
-_STOCK_REQUEST_CLOSE = _Request.close
 _WZ_REQUEST_CLOSE = _WzRequest.close
-_STOCK_BLUEPRINTS = _Request.__dict__["blueprints"]
-_STOCK_BLUEPRINT = _Request.__dict__["blueprint"]
-_STOCK_ENDPOINT = _Request.__dict__["endpoint"]
-_STOCK_OPEN_SESSION = SecureCookieSessionInterface.open_session
-_STOCK_SAVE_SESSION = SecureCookieSessionInterface.save_session
