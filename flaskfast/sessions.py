@@ -541,23 +541,23 @@ def _cookie_header(
 # walking the whole environ through the EnvironHeaders view (title-casing
 # each key); for a request class with the stock ``cookies`` and ``headers``
 # the same keys are picked straight from the environ (`session` benchmark).
-_stock_cookie_classes: dict[type, bool] = {}
 _parsed_cookies: dict[str, tuple[tuple[str, str], ...]] = {}
 _PARSED_COOKIES_SIZE = 256
+_stock_cookie_attrs: tuple[t.Any, t.Any] | None = None
 
 
 def _has_stock_cookies(cls: type) -> bool:
-    from .wrappers import Request as _StockRequest
+    """Whether ``cls`` reads ``cookies`` and ``headers`` as flaskfast's
+    Request does; asked on every request, so a class patched later counts."""
+    global _stock_cookie_attrs
+    stock = _stock_cookie_attrs
+    if stock is None:
+        from .wrappers import Request as _StockRequest
 
-    def static(klass: type, attr: str) -> t.Any:
-        for base in klass.__mro__:
-            if attr in base.__dict__:
-                return base.__dict__[attr]
-        return None
-
-    return all(
-        static(cls, attr) is static(_StockRequest, attr)
-        for attr in ("cookies", "headers")
+        stock = _stock_cookie_attrs = (_StockRequest.cookies, _StockRequest.headers)
+    return (
+        getattr(cls, "cookies", None) is stock[0]
+        and getattr(cls, "headers", None) is stock[1]
     )
 
 
@@ -567,10 +567,7 @@ def _request_cookies(request: Request) -> t.Any:
     cookies = found.get("cookies")
     if cookies is not None:
         return cookies
-    cls = type(request)
-    stock = _stock_cookie_classes.get(cls)
-    if stock is None:
-        stock = _stock_cookie_classes[cls] = _has_stock_cookies(cls)
+    stock = _has_stock_cookies(type(request))
     environ = request.environ
     headers = found.get("headers")
     if not stock or not (

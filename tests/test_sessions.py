@@ -847,3 +847,39 @@ def test_repeated_cookie_gets_flask_identical_set_cookie(frozen_clock: list[int]
     assert seen[0] == seen[1]
     assert seen[0][0] == seen[0][2]
     assert seen[0][0][0].startswith("session=")
+
+
+def test_request_cookies_patched_after_the_first_request_count() -> None:
+    """The session reads ``request.cookies`` through a class patched after
+    the first request, as Flask does (nothing is decided once per class)."""
+    from unittest import mock
+
+    import flask
+    from werkzeug.utils import cached_property
+
+    import flaskfast
+
+    seen = {}
+    for fw in (flask, flaskfast):
+        app = fw.Flask("patched_cookies")
+        app.secret_key = "k"
+
+        @app.route("/set")
+        def set_() -> str:
+            fw.session["n"] = 1
+            return "set"
+
+        @app.route("/get")
+        def get() -> str:
+            return repr(fw.session.get("n"))
+
+        client = app.test_client()
+        client.get("/set")
+        first = client.get("/get").data
+        no_cookies = cached_property(lambda self: {})
+        no_cookies.__set_name__(fw.Request, "cookies")
+        with mock.patch.object(fw.Request, "cookies", no_cookies):
+            patched = client.get("/get").data
+        after = client.get("/get").data
+        seen[fw.__name__] = (first, patched, after)
+    assert seen["flaskfast"] == seen["flask"] == (b"1", b"None", b"1")
