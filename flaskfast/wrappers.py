@@ -289,19 +289,10 @@ class Request(RequestBase):
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
 
-    # PERF: werkzeug's constructor decodes the path, builds the headers view
-    # and parses the server tuple for every request; here each is computed on
-    # first use (bench: every scenario, most never read headers).
-    def __init__(
-        self,
-        environ: WSGIEnvironment,
-        populate_request: bool = True,
-        shallow: bool = False,
-    ) -> None:
-        self.environ = environ
-        self.shallow = shallow
-        if populate_request and not shallow:
-            environ["werkzeug.request"] = self
+    # PERF: the constructor is the pipeline's (compiled with it), so the
+    # request context builds requests without a Python frame (bench: every
+    # scenario).
+    __init__ = _speedups.pipeline.request_init
 
     @_lazy
     def method(self) -> str:

@@ -1,5 +1,6 @@
 # Types for pipeline.py (Cython's pure-Python mode): what is declared here is
 # compiled as C; pipeline.py stays the one source of every step.
+cimport cython
 from cpython.object cimport PyObject
 from cpython.object cimport PyTypeObject
 
@@ -102,7 +103,8 @@ cdef inline bint _c_stock(object cls, object attrs, str name, object step) excep
     if found is NULL or <object>found is not step:
         return False
     if type(attrs) is dict:
-        return PyDict_GetItem(attrs, name) is NULL
+        # The key is a str: NULL without an error set means "not there".
+        return PyDict_GetItemWithError(attrs, name) is NULL
     return name not in attrs
 
 
@@ -170,18 +172,20 @@ cdef object _blueprint_scopes()
 cpdef do_teardown_request(self, exc=*)
 cpdef do_teardown_appcontext(self, exc=*)
 
-cdef object _make_context(object cls, object init)
+cdef object _blank(object cls, object init)
 cpdef app_context(self)
 cpdef request_context(self, environ)
 cpdef app_ctx_init(self, app)
 cpdef app_ctx_push(self)
 cpdef app_ctx_pop(self, exc=*)
 cpdef request_ctx_init(self, app, environ, request=*, session=*)
+cpdef request_init(self, environ, populate_request=*, shallow=*)
 cpdef request_ctx_push(self)
 cpdef match_request(self)
 cpdef request_ctx_pop(self, exc=*)
 cdef object _close_request(object request)
 
+@cython.locals(saved=tuple)
 cdef bint _fast_match(object ctx) except -1
 cdef bint _lazy_session(object app) except -1
 cpdef open_session(ctx)

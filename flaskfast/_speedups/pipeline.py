@@ -217,7 +217,7 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
     attrs = self.__dict__
     cls = type(self)
     if _stock(cls, attrs, "request_context", request_context):
-        ctx = _make_context(_RequestContext, request_ctx_init)
+        ctx = _blank(_RequestContext, request_ctx_init)
         if ctx is None:
             ctx = _RequestContext(self, environ)
         else:
@@ -850,14 +850,17 @@ def do_teardown_appcontext(self: t.Any, exc: BaseException | None = _SENTINEL) -
 # -- contexts -------------------------------------------------------------------
 
 
-def _make_context(cls: t.Any, init: t.Any) -> t.Any:
-    """A new, not yet initialised object of the context class ``cls`` when
-    its constructor is the stock one (``object.__new__``, then ``init``, to
-    be called by the caller); ``None`` when the class must be called."""
+def _blank(cls: t.Any, init: t.Any) -> t.Any:
+    """A new, not yet initialised object of ``cls`` when calling ``cls``
+    would run exactly ``object.__new__`` and then ``init`` (to be called by
+    the caller, with the constructor's arguments); ``None`` when the class
+    must be called."""
     # PERF: the constructor's argument handling and a call frame saved
-    # (bench: every scenario makes two contexts).
-    if _stock(cls, _NO_ATTRS, "__init__", init) and _stock(
-        cls, _NO_ATTRS, "__new__", _OBJECT_NEW
+    # (bench: every scenario makes a request and two contexts).
+    if (
+        type(cls) is type
+        and _stock(cls, _NO_ATTRS, "__init__", init)
+        and _stock(cls, _NO_ATTRS, "__new__", _OBJECT_NEW)
     ):
         return _OBJECT_NEW(cls)
     return None
@@ -939,7 +942,12 @@ def request_ctx_init(
     URL adapter, session and flashed messages."""
     self.app = app
     if request is None:
-        request = app.request_class(environ)
+        request_class = app.request_class
+        request = _blank(request_class, request_init)
+        if request is None:
+            request = request_class(environ)
+        else:
+            request_init(request, environ)
         request.json_module = app.json
     self.request = request
     if stock_url_adapter(app):
@@ -955,6 +963,23 @@ def request_ctx_init(
     self._cv_tokens = []
 
 
+def request_init(
+    self: t.Any,
+    environ: WSGIEnvironment,
+    populate_request: bool = True,
+    shallow: bool = False,
+) -> None:
+    """``Request.__init__``: keep ``environ``; everything werkzeug's
+    constructor computes up front is computed on first use instead."""
+    # PERF: werkzeug's constructor decodes the path, builds the headers view
+    # and parses the server tuple for every request (bench: every scenario,
+    # most never read headers).
+    self.environ = environ
+    self.shallow = shallow
+    if populate_request and not shallow:
+        environ["werkzeug.request"] = self
+
+
 def request_ctx_push(self: t.Any) -> None:
     """Make this the active request context (pushing an app context first
     unless one for the same app is active), open the session and match the
@@ -963,7 +988,7 @@ def request_ctx_push(self: t.Any) -> None:
     app_ctx = _cv_peek(_cv_app)
     if app_ctx is None or app_ctx.app is not app:
         if _stock(type(app), app.__dict__, "app_context", app_context):
-            app_ctx = _make_context(_AppContext, app_ctx_init)
+            app_ctx = _blank(_AppContext, app_ctx_init)
             if app_ctx is None:
                 app_ctx = _AppContext(app)
             else:
