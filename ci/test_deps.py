@@ -38,7 +38,6 @@ kept in ``.venv-deps-<name>/test-deps.log``.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -46,6 +45,10 @@ import sys
 import time
 import typing as t
 from pathlib import Path
+
+from _runs import Log
+from _runs import environment
+from _runs import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / ".venv-deps-src"
@@ -78,23 +81,6 @@ class Combination:
     @property
     def ok(self) -> bool:
         return bool(self.steps) and all(self.steps.values())
-
-
-class Log:
-    """Print to stdout and to a log file."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = path.open("w", encoding="utf-8")
-
-    def write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        self.file.write(text)
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
 
 
 def release(text: str) -> tuple[int, ...] | None:
@@ -163,38 +149,6 @@ def snapshot() -> None:
     suite = ROOT / ".cache" / f"flask-{FLASK_VERSION}"
     if (suite / "tests" / "conftest.py").is_file():
         shutil.copytree(suite, SOURCE / ".cache" / suite.name)
-
-
-def run(
-    log: Log, command: list[str], cwd: Path, env: dict[str, str] | None = None
-) -> tuple[int, str]:
-    """Run ``command``, streaming its output; (exit code, output)."""
-    log.write(f"$ {' '.join(command)}\n")
-    proc = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-    )
-    assert proc.stdout is not None
-    lines = []
-    for line in proc.stdout:
-        log.write(line)
-        lines.append(line)
-    return proc.wait(), "".join(lines)
-
-
-def environment(pure: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("FLASKFAST_NO_EXTENSIONS", "PYTEST_ADDOPTS", "VIRTUAL_ENV", "PYTHONPATH"):
-        env.pop(name, None)
-    if pure:
-        env["FLASKFAST_NO_EXTENSIONS"] = "1"
-    return env
 
 
 def installed(python: Path, src: Path) -> dict[str, str]:

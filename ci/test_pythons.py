@@ -40,6 +40,10 @@ import time
 import typing as t
 from pathlib import Path
 
+import _runs
+from _runs import Log
+from _runs import environment
+
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / ".cache" / "test-pythons"
 DEFAULT_PYTHONS = ("3.9", "3.11", "3.13")
@@ -64,23 +68,6 @@ class Result:
     @property
     def ok(self) -> bool:
         return bool(self.steps) and all(self.steps.values())
-
-
-class Log:
-    """Print to stdout and to a per-Python log file."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = path.open("w", encoding="utf-8")
-
-    def write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        self.file.write(text)
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
 
 
 def pyenv_root() -> Path | None:
@@ -128,36 +115,8 @@ def build_hash() -> str:
 
 
 def run(log: Log, command: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run ``command`` in the repository, streaming its output; (exit code, output)."""
-    log.write(f"$ {' '.join(command)}\n")
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-    )
-    assert proc.stdout is not None
-    lines = []
-    for line in proc.stdout:
-        log.write(line)
-        lines.append(line)
-    return proc.wait(), "".join(lines)
-
-
-def environment(pure: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("FLASKFAST_NO_EXTENSIONS", None)
-    env.pop("PYTEST_ADDOPTS", None)
-    # A virtualenv activated around `make` must not leak into the child runs.
-    env.pop("VIRTUAL_ENV", None)
-    env.pop("PYTHONPATH", None)
-    if pure:
-        env["FLASKFAST_NO_EXTENSIONS"] = "1"
-    return env
+    """Run ``command`` in the repository (see ``_runs.run``)."""
+    return _runs.run(log, command, ROOT, env)
 
 
 def implementation(python: Path) -> str:
