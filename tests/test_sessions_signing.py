@@ -247,7 +247,7 @@ def test_memo_keys_on_every_signing_setting(clock: list[int]) -> None:
     for name, value in [
         ("salt", "other salt"),
         ("key_derivation", "concat"),
-        ("digest_method", staticmethod(hashlib.sha256)),
+        ("digest_method", hashlib.sha256),  # an instance attribute: not bound
     ]:
         setattr(iface, name, value)
         assert _outcome(lambda: memo.loads(token))[0] is BadTimeSignature
