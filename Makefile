@@ -84,5 +84,5 @@ mypy: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist .cache .benchmarks .pytest_cache .mypy_cache .hypothesis *.egg-info
 	find flaskfast -name '*.so' -delete -o -name '*.pyd' -delete
-	find flaskfast/_speedups -name '*_c.c' -delete -o -name '*_c.html' -delete
+	find flaskfast/_speedups -name '*.c' -delete -o -name '*.html' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
