@@ -4,10 +4,11 @@
 Each Flask method of the pipeline (``wsgi_app``, ``full_dispatch_request``,
 ``preprocess_request``, ``dispatch_request``, ``finalize_request``,
 ``make_response``, ``process_response``, ``do_teardown_*``, ``ensure_sync``,
-``request_context``, ``app_context``) and of the
-context classes (``__init__``, ``push``, ``pop``, ``match_request``) *is* a
-function of this module: :mod:`flaskfast.app` and :mod:`flaskfast.ctx` assign
-them in their class bodies.  A step that calls another step calls it through
+``request_context``, ``app_context``), of the context classes (``__init__``,
+``push``, ``pop``, ``match_request``), ``Request.__init__`` and the sending
+of a ``Response`` (``send_response``) *is* a function of this module:
+:mod:`flaskfast.app`, :mod:`flaskfast.ctx` and :mod:`flaskfast.wrappers`
+assign them in their class bodies.  A step that calls another step calls it through
 :func:`_stock`: directly when the object's class and instance still resolve
 the name to this module's function, through the (overridden) attribute
 otherwise.  That check is made on every call, so an override made at any time
@@ -21,7 +22,10 @@ in ``flaskfast._speedups`` imports this very file as plain Python otherwise
 leaf modules (globals, signals, helpers, the kernels); the stock classes it
 stands in for are handed to it by the modules that define them
 (:func:`use_context_classes` by :mod:`flaskfast.ctx`, :func:`use_stock` by
-:mod:`flaskfast.app`), so that it is part of no import cycle.
+:mod:`flaskfast.app`), so that it is part of no import cycle.  It is one
+module, larger than the others, because compiled steps call each other as C
+functions only within a module; across modules they would call each other
+through Python.
 """
 
 from __future__ import annotations
