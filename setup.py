@@ -13,6 +13,10 @@ Environment variables read at build time:
     Do not build any extension (pure-Python install).
 ``FLASKFAST_DEBUG_BUILD=1``
     Build with ``-O0 -g`` and Cython line tracing (for profilers and coverage).
+
+The build also puts ``flaskfast_as_flask.pth`` at the root of the install
+(site-packages), for wheels and for editable installs alike: the start-up hook
+behind ``FLASKFAST_AS_FLASK=1`` (see ``_flaskfast_as_flask.py``).
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ import sys
 import typing as t
 from pathlib import Path
 
+from setuptools import Command
 from setuptools import Extension
 from setuptools import setup
+from setuptools.command.build import build
 from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).resolve().parent
 SPEEDUPS = Path("flaskfast") / "_speedups"
+PTH = "flaskfast_as_flask.pth"
 
 
 def _flag(name: str) -> bool:
@@ -117,4 +124,53 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]  # untyped base
         )
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
+class BuildPth(Command):
+    """Build step that ships ``flaskfast_as_flask.pth`` beside the packages.
+
+    A wheel's root is installed into site-packages, so the file goes to the
+    root of ``build_lib``. In an editable install (PEP 660) setuptools builds
+    into a throw-away ``build_lib`` and ships only a path hook, so the file
+    goes straight to the root of the editable wheel being assembled, which is
+    where the ``install`` command was pointed (its ``install_lib``).
+    """
+
+    description = "add flaskfast_as_flask.pth (the FLASKFAST_AS_FLASK hook)"
+    user_options: t.ClassVar[list[tuple[str, str | None, str]]] = []
+
+    def initialize_options(self) -> None:
+        self.build_lib: str | None = None
+        self.editable_mode = False
+
+    def finalize_options(self) -> None:
+        self.set_undefined_options("build", ("build_lib", "build_lib"))
+
+    def _target_dir(self) -> str:
+        if self.editable_mode:
+            return str(self.get_finalized_command("install").install_lib)
+        return str(self.build_lib)
+
+    def run(self) -> None:
+        target = self._target_dir()
+        self.mkpath(target)
+        self.copy_file(str(HERE / PTH), os.path.join(target, PTH))
+
+    def get_outputs(self) -> list[str]:
+        return [os.path.join(str(self.build_lib), PTH)]
+
+    def get_source_files(self) -> list[str]:
+        return [PTH]
+
+    def get_output_mapping(self) -> dict[str, str]:
+        return {}
+
+
+class Build(build):  # type: ignore[misc]  # untyped base
+    """``build`` with :class:`BuildPth` as its last step."""
+
+    sub_commands = [*build.sub_commands, ("build_pth", None)]
+
+
+setup(
+    ext_modules=_extensions(),
+    cmdclass={"build": Build, "build_ext": OptionalBuildExt, "build_pth": BuildPth},
+)

@@ -1051,7 +1051,15 @@ cli = FlaskGroup(
 
 
 def main() -> None:
-    """Entry point of the ``flaskfast`` console script."""
+    """Entry point of the ``flaskfast`` console script (and ``python -m flaskfast``).
+
+    flaskfast is installed as ``flask`` first (:func:`flaskfast.install_as_flask`),
+    so an application written for Flask (``from flask import Flask``) is found,
+    served and given its own commands on flaskfast without an edit.
+    """
+    from ._install import install_as_flask
+
+    install_as_flask()
     cli.main()
 
 
