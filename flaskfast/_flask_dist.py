@@ -13,10 +13,13 @@ import os
 import sys
 import typing as t
 
-from .cli import FLASK_API_VERSION
-
 if t.TYPE_CHECKING:  # pragma: no cover
     import importlib.metadata
+
+#: The Flask release whose API and behaviour flaskfast implements: what
+#: ``flask.__version__``, ``flaskfast --version`` and, without a real Flask
+#: installed, ``importlib.metadata.version("flask")`` answer.
+FLASK_API_VERSION = "3.1.3"
 
 _NAMES = ("flask",)
 

@@ -26,7 +26,7 @@ import typing as t
 import warnings
 
 from . import _flask_dist
-from .cli import FLASK_API_VERSION
+from ._flask_dist import FLASK_API_VERSION
 
 # Every module that Flask 3.1.3 exposes, by its name relative to the package.
 # ``__main__`` is left out on purpose: importing it runs the command line.

@@ -29,6 +29,7 @@ from werkzeug import run_simple
 from werkzeug.serving import is_running_from_reloader
 from werkzeug.utils import import_string
 
+from ._flask_dist import FLASK_API_VERSION as FLASK_API_VERSION
 from .globals import current_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -41,9 +42,6 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
-
-#: The Flask release whose behaviour (and ``--version`` line) flaskfast follows.
-FLASK_API_VERSION = "3.1.3"
 
 _NO_APP_FOUND = (
     "Could not locate a Flask application. Use the 'flask --app' option,"
