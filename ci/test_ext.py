@@ -27,7 +27,7 @@ Flask-Caching fails instead of skipping its redis/memcached tests when
 ``CI=true`` and no such server runs.
 
 Re-runs are fast: a wheel is built only when the files it is made of changed
-(the package, setup.py, pyproject.toml, the start-up hook, README), an environment is made only when its
+(the package, setup.py, pyproject.toml, the start-up hook), an environment is made only when its
 sdist, test requirements or interpreter changed, and flaskfast is reinstalled
 into it only when the wheel changed. Exits 1 when any suite's counts differ or
 any step fails; a table of counts closes the run. The output is also kept in
@@ -195,7 +195,10 @@ def wheel_source_files() -> list[str]:
 def build_wheel(log: Log) -> Path | None:
     """A flaskfast wheel of the working tree as it is now (reused if unchanged)."""
     files = wheel_source_files()
-    key = digest(*(f"{n}\0".encode() + (ROOT / n).read_bytes() for n in files))
+    # README.md is only the wheel's description: an edit does not rebuild it.
+    key = digest(
+        *(f"{n}\0".encode() + (ROOT / n).read_bytes() for n in files if n != "README.md")
+    )
     stamp = WHEELS / "source.sha256"
     wheels = sorted(WHEELS.glob("flaskfast-*.whl"))
     if stamp.is_file() and stamp.read_text() == key and len(wheels) == 1:

@@ -53,7 +53,7 @@ class _FlaskDistributionFinder:
         self, context: t.Any = None
     ) -> t.Iterator[importlib.metadata.Distribution]:
         name = getattr(context, "name", None)
-        if name is not None and _normalized(name) not in _NAMES:
+        if name is None or _normalized(name) not in _NAMES:
             return
         if self._real_flask_installed(context):
             return
@@ -80,6 +80,10 @@ def _make_distribution() -> importlib.metadata.Distribution:
 
     class FlaskDistribution(importlib.metadata.Distribution):
         """Flask 3.1.3's metadata, for a process where flaskfast is ``flask``."""
+
+        # Python 3.9's Distribution has neither; importlib_metadata reads both.
+        name = "Flask"
+        _normalized_name = "flask"
 
         def read_text(self, filename: str) -> str | None:
             if filename in ("METADATA", "PKG-INFO"):

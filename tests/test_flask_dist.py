@@ -26,12 +26,13 @@ def test_version_of_flask_is_3_1_3_without_a_flask_distribution(
         flaskfast.install_as_flask()
         dist = md.distribution("Flask")
         print(md.version("flask"), md.version("Flask"), dist.metadata["Name"])
+        # Enumerations are left to the real finders (plugin discovery).
         print(sum(1 for d in md.distributions() if d.metadata["Name"] == "Flask"))
         print(dist.entry_points == [] or list(dist.entry_points) == [], dist.files)
         """,
         python=flaskless_python,
     )
-    assert out.splitlines() == ["3.1.3 3.1.3 Flask", "1", "True None"]
+    assert out.splitlines() == ["3.1.3 3.1.3 Flask", "0", "True None"]
 
 
 def test_not_answered_before_install_as_flask(flaskless_python: Path) -> None:
