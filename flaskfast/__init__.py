@@ -62,5 +62,20 @@ def __getattr__(name: str) -> t.Any:
             stacklevel=2,
         )
         return importlib.metadata.version("flaskfast")
-    raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from ._legacy.names import lookup
 
+    return lookup("flaskfast", name)
+
+
+
+def _attach_legacy_api() -> None:
+    # The older Flask API's attributes on Flask, Blueprint, Config, Request
+    # and RequestContext (flaskfast._legacy): descriptors that cost nothing
+    # until used.
+    from ._legacy import attach
+
+    attach()
+
+
+_attach_legacy_api()

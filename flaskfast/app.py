@@ -53,7 +53,7 @@ from .globals import session
 from .helpers import get_debug_flag
 from .helpers import get_flashed_messages
 from .helpers import get_load_dotenv
-from .helpers import send_from_directory
+from .helpers import _send_from_directory as send_from_directory
 from .routing import Map
 from .sansio.app import App
 from .sansio.app import T_shell_context_processor as T_shell_context_processor
@@ -232,6 +232,11 @@ class Flask(App):
         ``url_for``, ``get_flashed_messages``, ``config``, ``request``,
         ``session`` and ``g`` as globals."""
         options = dict(self.jinja_options)
+        if "extensions" in options:
+            # Flask 0.12's default named two extensions Jinja 3 removed.
+            from ._legacy.app import jinja_extensions
+
+            options["extensions"] = jinja_extensions(options["extensions"])
         if "autoescape" not in options:
             options["autoescape"] = self.select_jinja_autoescape
         if "auto_reload" not in options:

@@ -29,6 +29,8 @@ from werkzeug import run_simple
 from werkzeug.serving import is_running_from_reloader
 from werkzeug.utils import import_string
 
+from ._legacy.cli import accept_banner_arguments as _accept_banner_arguments
+from ._legacy.cli import call_factory as _call_factory
 from .globals import current_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -118,7 +120,7 @@ def find_best_app(module: ModuleType) -> Flask:
         if not inspect.isfunction(factory):
             continue
         try:
-            made = factory()
+            made = _call_factory(factory)
         except TypeError as e:
             if not _called_with_wrong_args(factory):
                 raise
@@ -211,7 +213,7 @@ def find_app_by_string(module: ModuleType, app_name: str) -> Flask:
 
     if inspect.isfunction(target):
         try:
-            result = target(*args, **kwargs)
+            result = _call_factory(target, args, kwargs)
         except TypeError as e:
             if not _called_with_wrong_args(target):
                 raise
@@ -375,7 +377,7 @@ class ScriptInfo:
 
         app: Flask | None = None
         if self.create_app is not None:
-            app = self.create_app()
+            app = _call_factory(self.create_app, script_info=self)
         elif self.app_import_path:
             # Split on the first ":" that is not part of a Windows drive
             # ("C:\..." / "C:/...").
@@ -706,6 +708,7 @@ def load_dotenv(
     return bool(values)
 
 
+@_accept_banner_arguments
 def show_server_banner(debug: bool, app_import_path: str | None) -> None:
     """Print the start-up lines of ``run`` (skipped in the reloader child)."""
     if is_running_from_reloader():

@@ -126,3 +126,10 @@ _scan_once: t.Callable[[str, int], tuple[t.Any, int]] = getattr(
     _json.JSONDecoder(), "scan_once"
 )
 _OPENERS = frozenset(b"{[")
+
+
+def __getattr__(name: str) -> t.Any:
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from .._legacy.names import lookup
+
+    return lookup("flaskfast.json", name)

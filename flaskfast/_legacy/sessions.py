@@ -1,0 +1,134 @@
+"""The session methods the app object had before Flask 2.0
+(``app.open_session``, ``app.save_session``, ``app.make_null_session``),
+and the opt-in ``.SERVER_NAME`` cookie domain of Flask 0.12 - 2.2.
+
+Calling the app methods forwards to ``app.session_interface``.  Flask 3.1
+never calls them, so a ``Flask`` subclass that *overrides* one gets an
+:class:`AppSessionInterface` (installed when the class is created, with one
+warning) that calls back into the overrides.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..sessions import SecureCookieSessionInterface
+from ..sessions import SessionInterface
+from .warn import deprecated
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from ..app import Flask
+    from ..sessions import SessionMixin
+    from ..wrappers import Request
+    from ..wrappers import Response
+
+METHODS = ("open_session", "save_session", "make_null_session")
+_REPLACEMENT = {
+    "open_session": "app.session_interface.open_session(app, request)",
+    "save_session": "app.session_interface.save_session(app, session, response)",
+    "make_null_session": "app.session_interface.make_null_session(app)",
+}
+
+
+class AppSessionInterface(SessionInterface):
+    """Session interface of an app class that overrides the pre-2.0 app
+    methods: 3.1's calls go to those methods, whose ``super()`` calls reach
+    the interface the class had before (:attr:`wrapped`)."""
+
+    def __init__(self, wrapped: SessionInterface) -> None:
+        self.wrapped = wrapped
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        return app.open_session(request)  # type: ignore[attr-defined,no-any-return]
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        app.save_session(session, response)  # type: ignore[attr-defined]
+
+    def make_null_session(self, app: Flask) -> t.Any:
+        return app.make_null_session()  # type: ignore[attr-defined]
+
+    def is_null_session(self, obj: object) -> bool:
+        return self.wrapped.is_null_session(obj)
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self.wrapped, name)
+
+
+def _interface(app: Flask) -> tuple[SessionInterface, bool]:
+    """The interface doing the work, and whether the app's methods are
+    being called back by an :class:`AppSessionInterface`."""
+    interface = app.session_interface
+    if isinstance(interface, AppSessionInterface):
+        return interface.wrapped, True
+    return interface, False
+
+
+def open_session(self: Flask, request: Request) -> SessionMixin | None:
+    """``app.open_session(request)``, forwarded to the session interface."""
+    interface, called_back = _interface(self)
+    if not called_back:
+        deprecated("app.open_session(request)", _REPLACEMENT["open_session"])
+    return interface.open_session(self, request)
+
+
+def save_session(self: Flask, session: SessionMixin, response: Response) -> None:
+    """``app.save_session(session, response)``, forwarded likewise."""
+    interface, called_back = _interface(self)
+    if not called_back:
+        deprecated("app.save_session(session, response)", _REPLACEMENT["save_session"])
+    interface.save_session(self, session, response)
+
+
+def make_null_session(self: Flask) -> t.Any:
+    """``app.make_null_session()``, forwarded likewise."""
+    interface, called_back = _interface(self)
+    if not called_back:
+        deprecated("app.make_null_session()", _REPLACEMENT["make_null_session"])
+    return interface.make_null_session(self)
+
+
+def on_subclass(cls: type[Flask]) -> None:
+    """Route sessions through the methods a new ``Flask`` subclass overrides."""
+    overridden = [name for name in METHODS if name in vars(cls)]
+    if not overridden:
+        return
+    deprecated(
+        f"Overriding Flask.{overridden[0]}() in {cls.__name__}",
+        f"a SessionInterface subclass overriding {_REPLACEMENT[overridden[0]]}"
+        " (this override is called through one for now)",
+        stacklevel=3,
+    )
+    if not isinstance(cls.session_interface, AppSessionInterface):
+        cls.session_interface = AppSessionInterface(cls.session_interface)
+
+
+class ServerNameCookieSessionInterface(SecureCookieSessionInterface):
+    """Opt-in: the cookie session of Flask 0.12 - 2.2, whose cookie domain
+    defaults to ``.SERVER_NAME`` (valid for every subdomain).  Flask 2.3
+    dropped that on purpose (limit 10); prefer ``SESSION_COOKIE_DOMAIN``.
+    Use ``app.session_interface = ServerNameCookieSessionInterface()``."""
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        configured = app.config["SESSION_COOKIE_DOMAIN"]
+        if configured:
+            return configured  # type: ignore[no-any-return]
+        server_name = app.config["SERVER_NAME"]
+        if not server_name:
+            return None
+        domain: str = "." + str(server_name).rsplit(":", 1)[0]
+        if domain == ".localhost":
+            # Browsers reject a cookie for ".localhost"; Flask sent none.
+            return None
+        if self.get_cookie_path(app) != "/":
+            # A cookie below a path cannot be shared with subdomains.
+            domain = domain.lstrip(".")
+        return domain
+
+
+def attach() -> None:
+    """Add the forwarding methods to :class:`Flask`."""
+    from ..app import Flask
+
+    setattr(Flask, "open_session", open_session)
+    setattr(Flask, "save_session", save_session)
+    setattr(Flask, "make_null_session", make_null_session)
