@@ -153,6 +153,10 @@ session: SessionMixin = _ContextProxy(  # type: ignore[assignment]
 
 
 def __getattr__(name: str) -> t.Any:
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
     # Names of the older Flask API (see flaskfast._legacy.names).
     from ._legacy.names import lookup
 
