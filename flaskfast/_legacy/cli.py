@@ -19,18 +19,21 @@ _FACTORY_REPLACEMENT = (
 
 
 def _wants_script_info(
-    factory: t.Callable[..., t.Any], args: t.Sequence[t.Any], kwargs: dict[str, t.Any]
+    factory: t.Callable[..., t.Any],
+    args: t.Sequence[t.Any],
+    kwargs: dict[str, t.Any],
+    positional: bool,
 ) -> str | None:
     """How ``factory`` expects the ScriptInfo: ``"keyword"`` (a parameter
-    named ``script_info``), ``"positional"`` (its one required parameter,
-    when called without arguments) or ``None``."""
+    named ``script_info``), ``"positional"`` (with ``positional``: its one
+    required parameter, when called without arguments) or ``None``."""
     try:
         parameters = inspect.signature(factory).parameters
     except (TypeError, ValueError):
         return None
     if "script_info" in parameters and "script_info" not in kwargs:
         return "keyword"
-    if args or kwargs or len(parameters) != 1:
+    if not positional or args or kwargs or len(parameters) != 1:
         return None
     (only,) = parameters.values()
     if only.default is inspect.Parameter.empty and only.kind in (
@@ -49,9 +52,16 @@ def call_factory(
 ) -> t.Any:
     """``factory(*args, **kwargs)``; a factory written for Flask < 2.1 that
     takes the ``ScriptInfo`` gets ``script_info`` (or the one of the
-    current click context), with a warning."""
+    current click context), with a warning.
+
+    Given ``script_info`` (the ``create_app`` callback of a ScriptInfo or
+    FlaskGroup, which Flask 3.1 always calls without arguments), a callback
+    with one required parameter receives it positionally.  A factory found
+    in a module receives it only through a parameter named ``script_info``:
+    ``create_app(config)`` keeps Flask 3.1's "could not call it without
+    arguments" error."""
     kwargs = dict(kwargs or {})
-    how = _wants_script_info(factory, args, kwargs)
+    how = _wants_script_info(factory, args, kwargs, positional=script_info is not None)
     if how is None:
         return factory(*args, **kwargs)
     if script_info is None:
