@@ -72,14 +72,3 @@ def __getattr__(name: str) -> t.Any:
     return lookup("flaskfast", name)
 
 
-
-def _attach_legacy_api() -> None:
-    # The older Flask API's attributes on Flask, Blueprint, Config, Request
-    # and RequestContext (flaskfast._legacy): descriptors that cost nothing
-    # until used.
-    from ._legacy import attach
-
-    attach()
-
-
-_attach_legacy_api()

@@ -120,7 +120,7 @@ def find_best_app(module: ModuleType) -> Flask:
         if not inspect.isfunction(factory):
             continue
         try:
-            made = _call_factory(factory)
+            made = _call_factory(factory, find_script_info=_current_script_info)
         except TypeError as e:
             if not _called_with_wrong_args(factory):
                 raise
@@ -136,6 +136,14 @@ def find_best_app(module: ModuleType) -> Flask:
         f"Failed to find Flask application or factory in module '{mod_name}'."
         f" Use '{mod_name}:name' to specify one."
     )
+
+
+def _current_script_info() -> ScriptInfo:
+    """The current click context's ScriptInfo, or a new one (for factories
+    written for Flask < 2.1, see flaskfast._legacy.cli)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(ScriptInfo) if ctx is not None else None
+    return found if found is not None else ScriptInfo()
 
 
 def _called_with_wrong_args(f: t.Callable[..., t.Any]) -> bool:
@@ -213,7 +221,9 @@ def find_app_by_string(module: ModuleType, app_name: str) -> Flask:
 
     if inspect.isfunction(target):
         try:
-            result = _call_factory(target, args, kwargs)
+            result = _call_factory(
+                target, args, kwargs, find_script_info=_current_script_info
+            )
         except TypeError as e:
             if not _called_with_wrong_args(target):
                 raise

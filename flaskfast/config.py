@@ -16,6 +16,7 @@ import typing as t
 
 from werkzeug.utils import import_string
 
+from ._legacy.config import attach as _legacy_attach
 from ._legacy.config import LEGACY_KEYS as _LEGACY_KEYS
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -263,6 +264,9 @@ class Config(dict):  # type: ignore[type-arg]
     def __ior__(self, other: t.Any) -> te.Self:  # type: ignore[misc]
         self.update(other)
         return self
+
+
+_legacy_attach(Config)
 
 
 def _legacy_on_set(config: Config, key: str, value: t.Any) -> t.Any:

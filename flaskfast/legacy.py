@@ -32,8 +32,8 @@ import warnings
 from ._legacy.errors import receives_original_exception as receives_original_exception
 from ._legacy.json import LegacyJSONProvider as LegacyJSONProvider
 from ._legacy.json import SimpleJSONProvider as SimpleJSONProvider
-from ._legacy.request import LegacyJSONRequest as LegacyJSONRequest
-from ._legacy.sessions import (
+from ._legacy.json_request import LegacyJSONRequest as LegacyJSONRequest
+from ._legacy.cookie_domain import (
     ServerNameCookieSessionInterface as ServerNameCookieSessionInterface,
 )
 

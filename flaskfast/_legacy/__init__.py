@@ -16,19 +16,3 @@ spelling warns or raises saying what to write instead.  The opt-ins live in
 """
 
 from __future__ import annotations
-
-
-def attach() -> None:
-    """Add the older API's attributes and methods to flaskfast's classes
-    (called once, by ``flaskfast/__init__.py``)."""
-    from . import app
-    from . import config
-    from . import first_request
-    from . import request
-    from . import sessions
-
-    app.attach()
-    config.attach()
-    first_request.attach()
-    request.attach()
-    sessions.attach()

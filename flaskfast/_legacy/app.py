@@ -11,6 +11,7 @@ class attributes and overrides in subclasses.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import typing as t
@@ -48,10 +49,8 @@ def _config_property(name: str, key: str, replacement: str) -> property:
     def fget(self: Flask) -> t.Any:
         deprecated(f"app.{name}", replacement)
         value = self.config[key]
-        if key == "SEND_FILE_MAX_AGE_DEFAULT":
-            from ..sansio.app import _make_timedelta
-
-            return _make_timedelta(value)
+        if key == "SEND_FILE_MAX_AGE_DEFAULT" and isinstance(value, int):
+            return datetime.timedelta(seconds=value)
         return value
 
     def fset(self: Flask, value: t.Any) -> None:
@@ -188,9 +187,7 @@ def _after_init(app: Flask) -> None:
 
 
 def _init_subclass(cls: type[Flask], /, **kwargs: t.Any) -> None:
-    from ..app import Flask
-
-    super(Flask, cls).__init_subclass__(**kwargs)
+    super(_FLASK[0], cls).__init_subclass__(**kwargs)  # type: ignore[arg-type]
     namespace = vars(cls)
     for name, (key, replacement) in CONFIG_ATTRIBUTES.items():
         value = namespace.get(name)
@@ -248,10 +245,26 @@ def jinja_extensions(extensions: t.Iterable[t.Any]) -> list[t.Any]:
     return kept
 
 
-def attach() -> None:
-    """Add the attributes above to :class:`flaskfast.Flask`."""
-    from ..app import Flask
+_FLASK: list[type] = []
 
+
+def attach(
+    flask_class: type[Flask],
+    setupmethod: t.Callable[[t.Any], t.Any],
+    request_class: type,
+    request_context_class: type,
+) -> None:
+    """Add the older API to :class:`flaskfast.Flask`, ``Request`` and
+    ``RequestContext`` (called once by :mod:`flaskfast.app`, which passes
+    them and its scaffold's ``setupmethod``)."""
+    from . import first_request
+    from . import request
+
+    Flask = flask_class
+    _FLASK.append(Flask)
+    first_request.attach(Flask, setupmethod)
+    _sessions.attach(Flask)
+    request.attach(request_class, request_context_class)
     for name, (key, replacement) in CONFIG_ATTRIBUTES.items():
         setattr(Flask, name, _config_property(name, key, replacement))
     setattr(Flask, "env", property(_env, _set_env))

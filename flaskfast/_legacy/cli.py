@@ -49,6 +49,7 @@ def call_factory(
     args: t.Sequence[t.Any] = (),
     kwargs: dict[str, t.Any] | None = None,
     script_info: t.Any = None,
+    find_script_info: t.Callable[[], t.Any] | None = None,
 ) -> t.Any:
     """``factory(*args, **kwargs)``; a factory written for Flask < 2.1 that
     takes the ``ScriptInfo`` gets ``script_info`` (or the one of the
@@ -64,24 +65,14 @@ def call_factory(
     how = _wants_script_info(factory, args, kwargs, positional=script_info is not None)
     if how is None:
         return factory(*args, **kwargs)
-    if script_info is None:
-        script_info = _current_script_info()
+    if script_info is None and find_script_info is not None:
+        script_info = find_script_info()
     name = getattr(factory, "__name__", "factory")
     deprecated(f"An app factory ({name}) taking the ScriptInfo", _FACTORY_REPLACEMENT, 3)
     if how == "keyword":
         kwargs["script_info"] = script_info
         return factory(*args, **kwargs)
     return factory(script_info)
-
-
-def _current_script_info() -> t.Any:
-    import click
-
-    from ..cli import ScriptInfo
-
-    ctx = click.get_current_context(silent=True)
-    found = ctx.find_object(ScriptInfo) if ctx is not None else None
-    return found if found is not None else ScriptInfo()
 
 
 _F = t.TypeVar("_F", bound=t.Callable[..., None])

@@ -94,8 +94,7 @@ def from_json(self: Config, filename: str, silent: bool = False) -> bool:
     return self.from_file(os.fspath(filename), load=json.load, silent=silent)
 
 
-def attach() -> None:
-    """Add :func:`from_json` to :class:`flaskfast.Config`."""
-    from ..config import Config
-
-    setattr(Config, "from_json", from_json)
+def attach(config_class: type) -> None:
+    """Add :func:`from_json` to :class:`flaskfast.Config` (called by
+    :mod:`flaskfast.config`)."""
+    setattr(config_class, "from_json", from_json)

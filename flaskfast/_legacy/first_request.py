@@ -1,4 +1,5 @@
-"""``before_first_request`` (removed in Flask 2.3) and its relatives.
+"""``before_first_request`` (removed in Flask 2.3) and its relatives on the app (the blueprint's ``before_app_first_request``
+is in :mod:`flaskfast._legacy.blueprints`).
 
 Registering a function installs a one-shot ``full_dispatch_request`` on the
 app instance: the first request runs the functions (once, under a lock,
@@ -18,10 +19,10 @@ from .warn import deprecated
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..app import Flask
-    from ..blueprints import Blueprint
     from ..wrappers import Response
 
 _F = t.TypeVar("_F", bound=t.Callable[[], t.Any])
+_G = t.TypeVar("_G", bound=t.Callable[..., t.Any])
 _FUNCS = "_legacy_before_first_request_funcs"
 _LOCK = threading.Lock()
 _REPLACEMENT = (
@@ -121,25 +122,11 @@ def _refuse_got_first_request(self: Flask, value: bool) -> None:
     )
 
 
-def before_app_first_request(self: Blueprint, f: _F) -> _F:
-    """``Blueprint.before_app_first_request(f)``: the app runs ``f`` before
-    its first request."""
-    deprecated("blueprint.before_app_first_request", _REPLACEMENT)
-
-    def on_register(state: t.Any) -> None:
-        register(state.app, f)
-
-    self.record_once(on_register)
-    return f
-
-
-def attach() -> None:
-    """Add the methods above to :class:`Flask` and :class:`Blueprint`."""
-    from ..app import Flask
-    from ..blueprints import Blueprint
-    from ..sansio.scaffold import setupmethod
-
-    setattr(Flask, "before_first_request", setupmethod(before_first_request))
+def attach(flask_class: type, setupmethod: t.Callable[[_G], _G]) -> None:
+    """Add the methods above to :class:`Flask` (called by
+    :mod:`flaskfast.app`; ``setupmethod`` is the scaffold's decorator)."""
+    Flask = flask_class
+    setattr(Flask, "before_first_request", setupmethod(before_first_request))  # type: ignore[arg-type]
     setattr(Flask, "before_first_request_funcs", property(_get_funcs, _set_funcs))
     setattr(
         Flask,
@@ -147,4 +134,3 @@ def attach() -> None:
         try_trigger_before_first_request_functions,
     )
     setattr(Flask, "got_first_request", property(_got_first_request, _refuse_got_first_request))
-    setattr(Blueprint, "before_app_first_request", setupmethod(before_app_first_request))

@@ -1,6 +1,6 @@
 """The session methods the app object had before Flask 2.0
 (``app.open_session``, ``app.save_session``, ``app.make_null_session``),
-and the opt-in ``.SERVER_NAME`` cookie domain of Flask 0.12 - 2.2.
+(the opt-in ``.SERVER_NAME`` cookie domain is in :mod:`.cookie_domain`).
 
 Calling the app methods forwards to ``app.session_interface``.  Flask 3.1
 never calls them, so a ``Flask`` subclass that *overrides* one gets an
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import typing as t
 
-from ..sessions import SecureCookieSessionInterface
-from ..sessions import SessionInterface
 from .warn import deprecated
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..app import Flask
+    from ..sessions import SessionInterface
     from ..sessions import SessionMixin
     from ..wrappers import Request
     from ..wrappers import Response
@@ -30,10 +29,11 @@ _REPLACEMENT = {
 }
 
 
-class AppSessionInterface(SessionInterface):
+class AppSessionInterface:
     """Session interface of an app class that overrides the pre-2.0 app
     methods: 3.1's calls go to those methods, whose ``super()`` calls reach
-    the interface the class had before (:attr:`wrapped`)."""
+    the interface the class had before (:attr:`wrapped`); every other
+    attribute is the wrapped interface's."""
 
     def __init__(self, wrapped: SessionInterface) -> None:
         self.wrapped = wrapped
@@ -54,7 +54,7 @@ class AppSessionInterface(SessionInterface):
         return getattr(self.wrapped, name)
 
 
-def _interface(app: Flask) -> tuple[SessionInterface, bool]:
+def _interface(app: Flask) -> tuple[t.Any, bool]:
     """The interface doing the work, and whether the app's methods are
     being called back by an :class:`AppSessionInterface`."""
     interface = app.session_interface
@@ -68,7 +68,7 @@ def open_session(self: Flask, request: Request) -> SessionMixin | None:
     interface, called_back = _interface(self)
     if not called_back:
         deprecated("app.open_session(request)", _REPLACEMENT["open_session"])
-    return interface.open_session(self, request)
+    return interface.open_session(self, request)  # type: ignore[no-any-return]
 
 
 def save_session(self: Flask, session: SessionMixin, response: Response) -> None:
@@ -99,36 +99,12 @@ def on_subclass(cls: type[Flask]) -> None:
         stacklevel=3,
     )
     if not isinstance(cls.session_interface, AppSessionInterface):
-        cls.session_interface = AppSessionInterface(cls.session_interface)
+        cls.session_interface = AppSessionInterface(cls.session_interface)  # type: ignore[assignment]
 
 
-class ServerNameCookieSessionInterface(SecureCookieSessionInterface):
-    """Opt-in: the cookie session of Flask 0.12 - 2.2, whose cookie domain
-    defaults to ``.SERVER_NAME`` (valid for every subdomain).  Flask 2.3
-    dropped that on purpose (limit 10); prefer ``SESSION_COOKIE_DOMAIN``.
-    Use ``app.session_interface = ServerNameCookieSessionInterface()``."""
-
-    def get_cookie_domain(self, app: Flask) -> str | None:
-        configured = app.config["SESSION_COOKIE_DOMAIN"]
-        if configured:
-            return configured  # type: ignore[no-any-return]
-        server_name = app.config["SERVER_NAME"]
-        if not server_name:
-            return None
-        domain: str = "." + str(server_name).rsplit(":", 1)[0]
-        if domain == ".localhost":
-            # Browsers reject a cookie for ".localhost"; Flask sent none.
-            return None
-        if self.get_cookie_path(app) != "/":
-            # A cookie below a path cannot be shared with subdomains.
-            domain = domain.lstrip(".")
-        return domain
-
-
-def attach() -> None:
+def attach(flask_class: type) -> None:
     """Add the forwarding methods to :class:`Flask`."""
-    from ..app import Flask
-
+    Flask = flask_class
     setattr(Flask, "open_session", open_session)
     setattr(Flask, "save_session", save_session)
     setattr(Flask, "make_null_session", make_null_session)
