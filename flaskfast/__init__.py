@@ -62,5 +62,13 @@ def __getattr__(name: str) -> t.Any:
             stacklevel=2,
         )
         return importlib.metadata.version("flaskfast")
-    raise AttributeError(name)
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from ._legacy.names import lookup
+
+    return lookup("flaskfast", name)
+
 

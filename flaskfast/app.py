@@ -39,6 +39,7 @@ from werkzeug.routing import Rule
 from werkzeug.serving import is_running_from_reloader
 
 from . import typing as ft
+from ._legacy import app as _legacy
 from ._speedups import pipeline as _pipeline
 from .ctx import _ADAPTER_KEYS
 from .ctx import AppContext
@@ -53,9 +54,10 @@ from .globals import session
 from .helpers import get_debug_flag
 from .helpers import get_flashed_messages
 from .helpers import get_load_dotenv
-from .helpers import send_from_directory
+from .helpers import _send_from_directory as send_from_directory
 from .routing import Map
 from .sansio.app import App
+from .sansio.scaffold import setupmethod as _setupmethod
 from .sansio.app import T_shell_context_processor as T_shell_context_processor
 from .sansio.app import T_teardown as T_teardown
 from .sansio.app import T_template_filter as T_template_filter
@@ -232,6 +234,9 @@ class Flask(App):
         ``url_for``, ``get_flashed_messages``, ``config``, ``request``,
         ``session`` and ``g`` as globals."""
         options = dict(self.jinja_options)
+        if "extensions" in options:
+            # Flask 0.12's default named two extensions Jinja 3 removed.
+            options["extensions"] = _legacy.jinja_extensions(options["extensions"])
         if "autoescape" not in options:
             options["autoescape"] = self.select_jinja_autoescape
         if "auto_reload" not in options:
@@ -702,3 +707,7 @@ def _blueprints() -> list[str]:
 _pipeline.use_stock(
     Flask.create_url_adapter, Request, Response, SecureCookieSessionInterface
 )
+
+# The older Flask API (flaskfast._legacy): descriptors and methods that cost
+# nothing until used.
+_legacy.attach(Flask, _setupmethod, Request, RequestContext)

@@ -8,6 +8,7 @@ import typing as t
 
 from .globals import current_app as current_app
 from .helpers import _configured_send_file_max_age
+from .helpers import _send_from_directory
 from .helpers import send_from_directory as send_from_directory
 from .sansio.blueprints import Blueprint as SansioBlueprint
 from .sansio.blueprints import BlueprintSetupState as BlueprintSetupState
@@ -75,7 +76,7 @@ class Blueprint(SansioBlueprint):
             raise RuntimeError("'static_folder' must be set to serve static_files.")
         # Called for its max-age so subclasses can override it per file.
         max_age = self.get_send_file_max_age(filename)
-        return send_from_directory(
+        return _send_from_directory(
             t.cast(str, self.static_folder), filename, max_age=max_age
         )
 

@@ -30,6 +30,8 @@ from werkzeug.serving import is_running_from_reloader
 from werkzeug.utils import import_string
 
 from ._flask_dist import FLASK_API_VERSION as FLASK_API_VERSION
+from ._legacy.cli import accept_banner_arguments as _accept_banner_arguments
+from ._legacy.cli import call_factory as _call_factory
 from .globals import current_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -116,7 +118,7 @@ def find_best_app(module: ModuleType) -> Flask:
         if not inspect.isfunction(factory):
             continue
         try:
-            made = factory()
+            made = _call_factory(factory, find_script_info=_current_script_info)
         except TypeError as e:
             if not _called_with_wrong_args(factory):
                 raise
@@ -132,6 +134,14 @@ def find_best_app(module: ModuleType) -> Flask:
         f"Failed to find Flask application or factory in module '{mod_name}'."
         f" Use '{mod_name}:name' to specify one."
     )
+
+
+def _current_script_info() -> ScriptInfo:
+    """The current click context's ScriptInfo, or a new one (for factories
+    written for Flask < 2.1, see flaskfast._legacy.cli)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(ScriptInfo) if ctx is not None else None
+    return found if found is not None else ScriptInfo()
 
 
 def _called_with_wrong_args(f: t.Callable[..., t.Any]) -> bool:
@@ -209,7 +219,9 @@ def find_app_by_string(module: ModuleType, app_name: str) -> Flask:
 
     if inspect.isfunction(target):
         try:
-            result = target(*args, **kwargs)
+            result = _call_factory(
+                target, args, kwargs, find_script_info=_current_script_info
+            )
         except TypeError as e:
             if not _called_with_wrong_args(target):
                 raise
@@ -373,7 +385,7 @@ class ScriptInfo:
 
         app: Flask | None = None
         if self.create_app is not None:
-            app = self.create_app()
+            app = _call_factory(self.create_app, script_info=self)
         elif self.app_import_path:
             # Split on the first ":" that is not part of a Windows drive
             # ("C:\..." / "C:/...").
@@ -704,6 +716,7 @@ def load_dotenv(
     return bool(values)
 
 
+@_accept_banner_arguments
 def show_server_banner(debug: bool, app_import_path: str | None) -> None:
     """Print the start-up lines of ``run`` (skipped in the reloader child)."""
     if is_running_from_reloader():

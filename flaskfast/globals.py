@@ -150,3 +150,14 @@ request: Request = _ContextProxy(  # type: ignore[assignment]
 session: SessionMixin = _ContextProxy(  # type: ignore[assignment]
     _cv_request, "session", unbound_message=_no_req_msg
 )
+
+
+def __getattr__(name: str) -> t.Any:
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from ._legacy.names import lookup
+
+    return lookup("flaskfast.globals", name)

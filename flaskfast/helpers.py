@@ -21,6 +21,7 @@ from werkzeug.exceptions import abort as _wz_abort
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as BaseResponse
 
+from ._legacy.send import accept_old_keywords as _accept_old_keywords
 from .globals import _cv_app
 from .globals import _cv_request
 from .globals import current_app as current_app
@@ -253,6 +254,7 @@ def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
     return kwargs
 
 
+@_accept_old_keywords
 def send_file(
     path_or_file: os.PathLike[t.AnyStr] | str | t.IO[bytes],
     mimetype: str | None = None,
@@ -284,6 +286,7 @@ def send_file(
     )
 
 
+@_accept_old_keywords
 def send_from_directory(
     directory: os.PathLike[str] | str,
     path: os.PathLike[str] | str,
@@ -297,6 +300,11 @@ def send_from_directory(
     return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
         directory, path, **_prepare_send_file_kwargs(**kwargs)
     )
+
+
+#: :func:`send_from_directory` without the pre-2.0 keyword names: what
+#: flaskfast's own static-file views call (no legacy check per file).
+_send_from_directory: t.Callable[..., Response] = send_from_directory.__wrapped__  # type: ignore[attr-defined]
 
 
 def get_root_path(import_name: str) -> str:
@@ -351,3 +359,14 @@ def _split_blueprint_path(name: str) -> list[str]:
         name = name.rpartition(".")[0]
         parts.append(name)
     return parts
+
+
+def __getattr__(name: str) -> t.Any:
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from ._legacy.names import lookup
+
+    return lookup("flaskfast.helpers", name)

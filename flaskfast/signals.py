@@ -6,6 +6,8 @@ application object.
 
 from __future__ import annotations
 
+import typing as t
+
 from blinker import Namespace
 
 # All signals live in one namespace; names match Flask's so code that looks
@@ -32,3 +34,14 @@ appcontext_pushed = _signals.signal("appcontext-pushed")
 appcontext_popped = _signals.signal("appcontext-popped")
 #: Sent by ``flash()`` (``message``, ``category``).
 message_flashed = _signals.signal("message-flashed")
+
+
+def __getattr__(name: str) -> t.Any:
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from ._legacy.names import lookup
+
+    return lookup("flaskfast.signals", name)

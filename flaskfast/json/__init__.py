@@ -126,3 +126,14 @@ _scan_once: t.Callable[[str, int], tuple[t.Any, int]] = getattr(
     _json.JSONDecoder(), "scan_once"
 )
 _OPENERS = frozenset(b"{[")
+
+
+def __getattr__(name: str) -> t.Any:
+    if name.startswith("__"):
+        # Dunder probes (``__path__`` by every ``from module import``)
+        # never name the older API.
+        raise AttributeError(name)
+    # Names of the older Flask API (see flaskfast._legacy.names).
+    from .._legacy.names import lookup
+
+    return lookup("flaskfast.json", name)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from .. import typing as ft
+from .._legacy import blueprints as _legacy
 from .scaffold import _endpoint_from_view_func as _endpoint_from_view_func
 from .scaffold import _name_cli
 from .scaffold import _sentinel as _sentinel
@@ -471,3 +472,8 @@ class Blueprint(Scaffold):
         """Like :meth:`url_defaults`, for every URL built by the app."""
         self._app_scope_append("url_default_functions", f)
         return f
+
+
+# The older Flask API (flaskfast._legacy.blueprints): methods that cost
+# nothing until used.
+_legacy.attach(Blueprint, setupmethod)

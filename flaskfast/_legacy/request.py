@@ -1,0 +1,51 @@
+"""Request and request-context attributes of the older Flask API
+(``request.is_xhr``, ``request.module``, ``RequestContext.g``), and the
+opt-in request class whose
+``get_json()`` returns ``None`` for a non-JSON body as Flask 0.12 did.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .warn import deprecated
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from ..ctx import _AppCtxGlobals
+    from ..ctx import RequestContext
+    from ..wrappers import Request
+
+
+def _is_xhr(self: Request) -> bool:
+    deprecated(
+        "request.is_xhr",
+        "request.headers.get('X-Requested-With') or request.accept_mimetypes",
+    )
+    return self.headers.get("X-Requested-With", "").lower() == "xmlhttprequest"
+
+
+def _module(self: Request) -> None:
+    deprecated("request.module", "request.blueprint")
+    return None
+
+
+def _ctx_g(self: RequestContext) -> _AppCtxGlobals:
+    deprecated("RequestContext.g", "flask.g (or flask.globals.app_ctx.g)")
+    from ..globals import _cv_app
+
+    return _cv_app.get().g
+
+
+def _set_ctx_g(self: RequestContext, value: _AppCtxGlobals) -> None:
+    deprecated("RequestContext.g = ...", "flask.globals.app_ctx.g = ...")
+    from ..globals import _cv_app
+
+    _cv_app.get().g = value
+
+
+def attach(request_class: type, request_context_class: type) -> None:
+    """Add the attributes above to :class:`flaskfast.Request` and
+    :class:`flaskfast.ctx.RequestContext` (called by :mod:`flaskfast.app`)."""
+    setattr(request_class, "is_xhr", property(_is_xhr))
+    setattr(request_class, "module", property(_module))
+    setattr(request_context_class, "g", property(_ctx_g, _set_ctx_g))
