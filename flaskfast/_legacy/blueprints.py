@@ -21,7 +21,8 @@ _G = t.TypeVar("_G", bound=t.Callable[..., t.Any])
 def before_app_first_request(self: Blueprint, f: _F) -> _F:
     """``Blueprint.before_app_first_request(f)``: the app runs ``f`` before
     its first request."""
-    deprecated("blueprint.before_app_first_request", _REPLACEMENT)
+    # Frames: deprecated <- here <- the setupmethod wrapper <- the caller.
+    deprecated("blueprint.before_app_first_request", _REPLACEMENT, stacklevel=3)
 
     def on_register(state: t.Any) -> None:
         _register_first_request(state.app, f)

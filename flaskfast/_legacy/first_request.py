@@ -85,7 +85,8 @@ def try_trigger(app: Flask) -> None:
 
 def before_first_request(self: Flask, f: _F) -> _F:
     """``Flask.before_first_request(f)``: run ``f`` before the first request."""
-    deprecated("app.before_first_request", _REPLACEMENT)
+    # Frames: deprecated <- here <- the setupmethod wrapper <- the caller.
+    deprecated("app.before_first_request", _REPLACEMENT, stacklevel=3)
     return register(self, f)
 
 
