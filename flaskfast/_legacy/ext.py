@@ -16,6 +16,7 @@ import types
 import typing as t
 
 from .warn import deprecated
+from .warn import import_stacklevel
 
 PACKAGE = "flaskfast.ext"
 
@@ -71,7 +72,7 @@ class ExtensionFinder(importlib.abc.MetaPathFinder):
         deprecated(
             f"Importing flask.ext.{name}",
             f"import {module.__name__} directly",
-            stacklevel=2,
+            stacklevel=import_stacklevel(),
         )
         return importlib.machinery.ModuleSpec(fullname, _ExistingModuleLoader(module))
 

@@ -10,6 +10,7 @@ both messages say what to write instead.
 from __future__ import annotations
 
 import sys
+import types
 import warnings
 
 
@@ -55,3 +56,31 @@ def probing_from_import(depth: int) -> bool:
     ``from flask import X`` warns once, not twice."""
     caller = sys._getframe(depth + 1)
     return caller.f_code.co_name == "_handle_fromlist"
+
+
+# Modules that run an import on behalf of the code that wrote the import
+# statement: the import system, flaskfast's ``flask`` alias finder, the
+# ``FLASKFAST_AS_FLASK`` hook and the ``flask.ext`` finder.
+_IMPORT_MACHINERY = ("importlib", "flaskfast._install", "_flaskfast_as_flask", "flaskfast._legacy.ext")
+
+
+def _skipped_by_warnings(frame: types.FrameType) -> bool:
+    # The frames warnings.warn() skips without counting them in stacklevel.
+    filename = frame.f_code.co_filename
+    return "importlib" in filename and "_bootstrap" in filename
+
+
+def import_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`deprecated` called by an import hook
+    (a finder or loader) that makes the warning point at the import
+    statement, however many finders the import went through (``import
+    flask.ext.foo`` passes the ``flask`` alias finder first)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and str(frame.f_globals.get("__name__")).startswith(
+        _IMPORT_MACHINERY
+    ):
+        frame = frame.f_back
+        if not _skipped_by_warnings(frame):
+            level += 1
+    return level
