@@ -1,6 +1,8 @@
 """A small application written against the Flask 0.12 API
 (``oldapp/legacy_app.py``) runs unmodified on flaskfast installed as
-``flask``: every legacy use works and warns (DeprecationWarning only)."""
+``flask``, by :func:`flaskfast.install_as_flask` or by
+``FLASKFAST_AS_FLASK=1``: every legacy use works and warns
+(DeprecationWarning only)."""
 
 from __future__ import annotations
 
@@ -11,16 +13,20 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
 DRIVER = """
-import json, warnings
+import json, sys, warnings
 warnings.simplefilter("always")
 with warnings.catch_warnings(record=True) as caught:
-    import flaskfast
-    flaskfast.install_as_flask()
+    if sys.argv[1] == "install":
+        import flaskfast
+        flaskfast.install_as_flask()
     import flask
+    import flaskfast
     from legacy_app import app, STATE
     client = app.test_client()
     index = client.get("/")
@@ -47,11 +53,15 @@ print(json.dumps({
 """
 
 
-def test_the_0_12_app_runs_unmodified() -> None:
+@pytest.mark.parametrize("mode", ["install", "env"], ids=["install_as_flask", "FLASKFAST_AS_FLASK"])
+def test_the_0_12_app_runs_unmodified(mode: str) -> None:
     env = {**os.environ, "PYTHONPATH": f"{HERE / 'oldapp'}{os.pathsep}{ROOT}"}
     env.pop("FLASK_ENV", None)
+    env.pop("FLASKFAST_AS_FLASK", None)
+    if mode == "env":
+        env["FLASKFAST_AS_FLASK"] = "1"
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(DRIVER)],
+        [sys.executable, "-c", textwrap.dedent(DRIVER), mode],
         capture_output=True,
         text=True,
         env=env,
