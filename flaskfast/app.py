@@ -39,7 +39,7 @@ from werkzeug.routing import Rule
 from werkzeug.serving import is_running_from_reloader
 
 from . import typing as ft
-from ._legacy import app as _legacy
+from . import _legacy
 from ._speedups import pipeline as _pipeline
 from .ctx import _ADAPTER_KEYS
 from .ctx import AppContext
@@ -710,4 +710,4 @@ _pipeline.use_stock(
 
 # The older Flask API (flaskfast._legacy): descriptors and methods that cost
 # nothing until used.
-_legacy.attach(Flask, _setupmethod, Request, RequestContext)
+_legacy.attach_app(Flask, _setupmethod, Request, RequestContext)

@@ -30,8 +30,7 @@ from werkzeug.serving import is_running_from_reloader
 from werkzeug.utils import import_string
 
 from ._flask_dist import FLASK_API_VERSION as FLASK_API_VERSION
-from ._legacy.cli import accept_banner_arguments as _accept_banner_arguments
-from ._legacy.cli import call_factory as _call_factory
+from ._legacy import accept_banner_arguments as _accept_banner_arguments
 from .globals import current_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +49,15 @@ _NO_APP_FOUND = (
     " 'FLASK_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the"
     " current directory."
 )
+
+
+def _call_factory(factory: t.Callable[..., t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
+    """Call an app factory, giving the ``ScriptInfo`` to one written for
+    Flask < 2.1 (:func:`flaskfast._legacy.cli.call_factory`, loaded when
+    the command line first calls a factory)."""
+    from ._legacy.cli import call_factory
+
+    return call_factory(factory, *args, **kwargs)
 
 
 def __getattr__(name: str) -> t.Any:

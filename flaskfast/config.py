@@ -16,8 +16,8 @@ import typing as t
 
 from werkzeug.utils import import_string
 
-from ._legacy.config import attach as _legacy_attach
-from ._legacy.config import LEGACY_KEYS as _LEGACY_KEYS
+from . import _legacy
+from ._legacy import LEGACY_KEYS as _LEGACY_KEYS
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import typing_extensions as te
@@ -240,25 +240,25 @@ class Config(dict):  # type: ignore[type-arg]
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
 
     # Writes of keys the older Flask API used (``JSON_SORT_KEYS``,
-    # ``APPLICATION_ROOT = None`` ...) go through flaskfast._legacy.config,
-    # which warns and applies them; other keys are stored as by ``dict``.
+    # ``APPLICATION_ROOT = None`` ...) go through flaskfast._legacy, which
+    # warns and applies them; other keys are stored as by ``dict``.
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         if key in _LEGACY_KEYS:
-            value = _legacy_on_set(self, key, value)
+            value = _legacy.config_value(self, key, value)
         dict.__setitem__(self, key, value)
 
     def update(self, *args: t.Any, **kwargs: t.Any) -> None:
         """``dict.update``, applying the older Flask keys as item writes do."""
         other = dict(*args, **kwargs)
         for key in _LEGACY_KEYS.intersection(other):
-            other[key] = _legacy_on_set(self, key, other[key])
+            other[key] = _legacy.config_value(self, key, other[key])
         dict.update(self, other)
 
     def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
         """``dict.setdefault``, applying the older Flask keys as item writes do."""
         if key in _LEGACY_KEYS and key not in self:
-            default = _legacy_on_set(self, key, default)
+            default = _legacy.config_value(self, key, default)
         return dict.setdefault(self, key, default)
 
     def __ior__(self, other: t.Any) -> te.Self:  # type: ignore[misc]
@@ -266,11 +266,4 @@ class Config(dict):  # type: ignore[type-arg]
         return self
 
 
-_legacy_attach(Config)
-
-
-def _legacy_on_set(config: Config, key: str, value: t.Any) -> t.Any:
-    from ._legacy.config import on_set
-
-    # Frames: on_set <- here <- the Config method <- the caller.
-    return on_set(config, key, value, stacklevel=3)
+_legacy.attach_config(Config)

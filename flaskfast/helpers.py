@@ -21,7 +21,7 @@ from werkzeug.exceptions import abort as _wz_abort
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as BaseResponse
 
-from ._legacy.send import accept_old_keywords as _accept_old_keywords
+from ._legacy import accept_old_keywords as _accept_old_keywords
 from .globals import _cv_app
 from .globals import _cv_request
 from .globals import current_app as current_app

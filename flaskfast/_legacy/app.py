@@ -1,25 +1,25 @@
 """Attributes, methods and constructor arguments of the ``Flask`` object
 that Flask 0.11 - 2.2 had and Flask 3.1 removed.
 
-:func:`attach` adds them to :class:`flaskfast.Flask` as descriptors and
-methods: they cost nothing until used.  ``Flask.__init__`` is wrapped (same
-signature for introspection) to accept ``static_path=`` and to tie the
-app's config to the app (so that the legacy ``JSON_*`` keys can switch it
-to the legacy JSON provider); ``Flask.__init_subclass__`` notices legacy
-class attributes and overrides in subclasses.
+:func:`attributes` are the descriptors and methods that
+:func:`flaskfast._legacy.attach_app` installs on :class:`flaskfast.Flask`
+when one of them is first used.  The hooks of that package call
+:func:`rename_static_path` for ``Flask(static_path=...)``,
+:func:`after_init` when a new app's config holds older settings (or
+``FLASK_ENV`` is set) and :func:`on_subclass` when a ``Flask`` subclass
+defines older class attributes or overrides.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import os
 import typing as t
-import weakref
 
 from werkzeug.datastructures import ImmutableDict
 
-from . import config as _config
+from . import config_value
+from . import LEGACY_KEYS
 from . import sessions as _sessions
 from .warn import deprecated
 from .warn import ignored
@@ -147,56 +147,49 @@ def _codec_property(kind: str) -> property:
     return property(fget, fset, doc=f"The pre-2.3 JSON {kind} class of the app.")
 
 
-# -- construction ---------------------------------------------------------
+# -- construction (called by the hooks in flaskfast._legacy) -----------------
 
 
-def _wrap_init(init: t.Callable[..., None]) -> t.Callable[..., None]:
-    @functools.wraps(init)
-    def __init__(self: Flask, *args: t.Any, **kwargs: t.Any) -> None:
-        if "static_path" in kwargs:
-            static_path = kwargs.pop("static_path")
-            if len(args) > 1 or kwargs.get("static_url_path") is not None:
-                raise TypeError(
-                    "Flask() got both 'static_path' (the pre-1.0 name) and"
-                    " 'static_url_path'; pass only 'static_url_path'."
-                )
-            deprecated("Flask(static_path=...)", "Flask(static_url_path=...)")
-            kwargs["static_url_path"] = static_path
-        init(self, *args, **kwargs)
-        _after_init(self)
-
-    return __init__
+def rename_static_path(args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> None:
+    """``Flask(static_path=...)`` (the pre-1.0 name): move it to
+    ``static_url_path`` in ``kwargs``."""
+    static_path = kwargs.pop("static_path")
+    if len(args) > 1 or kwargs.get("static_url_path") is not None:
+        raise TypeError(
+            "Flask() got both 'static_path' (the pre-1.0 name) and"
+            " 'static_url_path'; pass only 'static_url_path'."
+        )
+    deprecated("Flask(static_path=...)", "Flask(static_url_path=...)")
+    kwargs["static_url_path"] = static_path
 
 
-def _after_init(app: Flask) -> None:
+def after_init(app: Flask) -> None:
+    """Apply the older API a new app's config holds (keys seeded by a
+    subclass's ``default_config``, bypassing the config hook) and warn
+    about ``FLASK_ENV``."""
     config = app.config
-    try:
-        setattr(config, _config.OWNER_ATTR, weakref.ref(app))
-    except AttributeError:  # a custom make_config() returned a plain dict
-        return
-    for key in _config.LEGACY_KEYS.intersection(config):
-        # Seeded by a subclass's default_config, bypassing the config hook.
-        dict.__setitem__(config, key, _config.on_set(config, key, config[key], stacklevel=3))
+    for key in LEGACY_KEYS.intersection(config):
+        dict.__setitem__(config, key, config_value(config, key, config[key]))
     if os.environ.get("FLASK_ENV"):
         ignored(
             "The FLASK_ENV environment variable (limit 3: it no longer enables"
             " debug mode; app.env still reads it)",
             "set FLASK_DEBUG=1 or use 'flask run --debug' for debug mode",
-            stacklevel=3,
         )
 
 
-def _init_subclass(cls: type[Flask], /, **kwargs: t.Any) -> None:
-    super(_FLASK[0], cls).__init_subclass__(**kwargs)  # type: ignore[arg-type]
+def on_subclass(cls: type[Flask]) -> None:
+    """Move the older API a new ``Flask`` subclass defines (see
+    :data:`flaskfast._legacy.SUBCLASS_NAMES`) to its Flask 3.1 place."""
     namespace = vars(cls)
     for name, (key, replacement) in CONFIG_ATTRIBUTES.items():
         value = namespace.get(name)
         if value is not None and not isinstance(value, property):
-            deprecated(f"{cls.__name__}.{name} = ...", f"default_config / {replacement}", 2)
+            deprecated(f"{cls.__name__}.{name} = ...", f"default_config / {replacement}")
             cls.default_config = ImmutableDict({**cls.default_config, key: value})
             delattr(cls, name)
     if "request_globals_class" in namespace:
-        deprecated(f"{cls.__name__}.request_globals_class", "app_ctx_globals_class", 2)
+        deprecated(f"{cls.__name__}.request_globals_class", "app_ctx_globals_class")
         cls.app_ctx_globals_class = namespace["request_globals_class"]
         delattr(cls, "request_globals_class")
     for kind in ("encoder", "decoder"):
@@ -206,7 +199,6 @@ def _init_subclass(cls: type[Flask], /, **kwargs: t.Any) -> None:
         deprecated(
             f"{cls.__name__}.json_{kind}",
             f"a JSONProvider subclass as {cls.__name__}.json_provider_class",
-            2,
         )
         setattr(cls, f"_legacy_json_{kind}", value)
         delattr(cls, f"json_{kind}")
@@ -219,93 +211,46 @@ def _init_subclass(cls: type[Flask], /, **kwargs: t.Any) -> None:
             ignored(
                 f"{cls.__name__}.json_{kind} with a custom json_provider_class",
                 "implement it in that provider",
-                2,
             )
     _sessions.on_subclass(cls)
 
 
-# -- Jinja ----------------------------------------------------------------
-
-_REMOVED_JINJA_EXTENSIONS = frozenset(
-    {"jinja2.ext.autoescape", "jinja2.ext.with_"}
-)
-
-
-def jinja_extensions(extensions: t.Iterable[t.Any]) -> list[t.Any]:
-    """``extensions`` without the two that Jinja 3 removed (the 0.12
-    ``jinja_options`` default), warning when one is dropped."""
-    kept = [ext for ext in extensions if ext not in _REMOVED_JINJA_EXTENSIONS]
-    if len(kept) != len(list(extensions)):
-        deprecated(
-            "jinja_options['extensions'] with 'jinja2.ext.autoescape' or"
-            " 'jinja2.ext.with_' (removed from Jinja 3; dropped)",
-            "leave them out: autoescaping and 'with' are built into Jinja",
-            stacklevel=2,
-        )
-    return kept
-
-
-_FLASK: list[type] = []
-
-
-def attach(
-    flask_class: type[Flask],
-    setupmethod: t.Callable[[t.Any], t.Any],
-    request_class: type,
-    request_context_class: type,
-) -> None:
-    """Add the older API to :class:`flaskfast.Flask`, ``Request`` and
-    ``RequestContext`` (called once by :mod:`flaskfast.app`, which passes
-    them and its scaffold's ``setupmethod``)."""
+def attributes(setupmethod: t.Callable[[t.Any], t.Any]) -> dict[str, t.Any]:
+    """The older API of :class:`flaskfast.Flask`: name -> property or
+    method (installed by :func:`flaskfast._legacy.attach_app` on first use;
+    ``setupmethod`` is the scaffold's decorator)."""
     from . import first_request
-    from . import request
 
-    Flask = flask_class
-    _FLASK.append(Flask)
-    first_request.attach(Flask, setupmethod)
-    _sessions.attach(Flask)
-    request.attach(request_class, request_context_class)
+    found: dict[str, t.Any] = {
+        **first_request.attributes(setupmethod),
+        **_sessions.attributes(),
+    }
     for name, (key, replacement) in CONFIG_ATTRIBUTES.items():
-        setattr(Flask, name, _config_property(name, key, replacement))
-    setattr(Flask, "env", property(_env, _set_env))
-    setattr(
-        Flask,
-        "propagate_exceptions",
-        property(
-            _propagate_exceptions,
-            _read_only("propagate_exceptions", "set app.config['PROPAGATE_EXCEPTIONS']"),
+        found[name] = _config_property(name, key, replacement)
+    found["env"] = property(_env, _set_env)
+    found["propagate_exceptions"] = property(
+        _propagate_exceptions,
+        _read_only("propagate_exceptions", "set app.config['PROPAGATE_EXCEPTIONS']"),
+    )
+    found["preserve_context_on_exception"] = property(
+        _preserve_context_on_exception,
+        _read_only(
+            "preserve_context_on_exception",
+            "teardown always runs at the end of a request (limit 2)",
         ),
     )
-    setattr(
-        Flask,
-        "preserve_context_on_exception",
-        property(
-            _preserve_context_on_exception,
-            _read_only(
-                "preserve_context_on_exception",
-                "teardown always runs at the end of a request (limit 2)",
-            ),
+    found["logger_name"] = property(
+        _logger_name,
+        _read_only(
+            "logger_name",
+            "the logger is logging.getLogger(app.name) (limit 7); configure"
+            " that logger, or pass another import name to Flask()",
         ),
     )
-    setattr(
-        Flask,
-        "logger_name",
-        property(
-            _logger_name,
-            _read_only(
-                "logger_name",
-                "the logger is logging.getLogger(app.name) (limit 7); configure"
-                " that logger, or pass another import name to Flask()",
-            ),
-        ),
+    found["request_globals_class"] = property(
+        _request_globals_class, _set_request_globals_class
     )
-    setattr(
-        Flask,
-        "request_globals_class",
-        property(_request_globals_class, _set_request_globals_class),
-    )
-    setattr(Flask, "init_jinja_globals", init_jinja_globals)
-    setattr(Flask, "json_encoder", _codec_property("encoder"))
-    setattr(Flask, "json_decoder", _codec_property("decoder"))
-    setattr(Flask, "__init__", _wrap_init(Flask.__init__))
-    setattr(Flask, "__init_subclass__", classmethod(_init_subclass))
+    found["init_jinja_globals"] = init_jinja_globals
+    found["json_encoder"] = _codec_property("encoder")
+    found["json_decoder"] = _codec_property("decoder")
+    return found

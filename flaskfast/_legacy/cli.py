@@ -6,7 +6,6 @@ banner calls written for Flask 3.1 go through unchanged.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import typing as t
 
@@ -68,31 +67,22 @@ def call_factory(
     if script_info is None and find_script_info is not None:
         script_info = find_script_info()
     name = getattr(factory, "__name__", "factory")
-    deprecated(f"An app factory ({name}) taking the ScriptInfo", _FACTORY_REPLACEMENT, 3)
+    deprecated(f"An app factory ({name}) taking the ScriptInfo", _FACTORY_REPLACEMENT)
     if how == "keyword":
         kwargs["script_info"] = script_info
         return factory(*args, **kwargs)
     return factory(script_info)
 
 
-_F = t.TypeVar("_F", bound=t.Callable[..., None])
-
-
-def accept_banner_arguments(show_server_banner: _F) -> _F:
-    """Wrap ``show_server_banner(debug, app_import_path)`` to also accept the
-    Flask < 2.2 call ``(env, debug, app_import_path, eager_loading)``."""
-
-    @functools.wraps(show_server_banner)
-    def wrapper(*args: t.Any, **kwargs: t.Any) -> None:
-        if len(args) == 4 or "env" in kwargs or "eager_loading" in kwargs:
-            deprecated(
-                "show_server_banner(env, debug, app_import_path, eager_loading)",
-                "show_server_banner(debug, app_import_path)",
-            )
-            names = ("env", "debug", "app_import_path", "eager_loading")
-            bound = dict(zip(names, args), **kwargs)
-            show_server_banner(bound.get("debug"), bound.get("app_import_path"))
-            return
-        show_server_banner(*args, **kwargs)
-
-    return t.cast(_F, wrapper)
+def old_banner_arguments(args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> tuple[t.Any, t.Any]:
+    """``(debug, app_import_path)`` of a Flask < 2.2 call
+    ``show_server_banner(env, debug, app_import_path, eager_loading)``,
+    with a warning (the wrapper is
+    :func:`flaskfast._legacy.accept_banner_arguments`)."""
+    deprecated(
+        "show_server_banner(env, debug, app_import_path, eager_loading)",
+        "show_server_banner(debug, app_import_path)",
+    )
+    names = ("env", "debug", "app_import_path", "eager_loading")
+    bound = dict(zip(names, args), **kwargs)
+    return bound.get("debug"), bound.get("app_import_path")

@@ -1,10 +1,11 @@
 """Configuration keys and ``Config`` methods of the older Flask API.
 
-:class:`flaskfast.config.Config` calls :func:`on_set` when one of
-:data:`LEGACY_KEYS` is written (item assignment, ``update``,
-``setdefault``, the ``from_*`` loaders); other keys cost nothing.  The app a
-config belongs to is found through :data:`OWNER_ATTR`, set when the app is
-created (see :mod:`flaskfast._legacy.app`).
+When one of :data:`flaskfast._legacy.LEGACY_KEYS` is written to a
+:class:`flaskfast.config.Config` (item assignment, ``update``,
+``setdefault``, the ``from_*`` loaders) with a value of the older API,
+:func:`flaskfast._legacy.config_value` calls :func:`on_set`; other writes
+cost nothing.  The app a config belongs to is found through
+:data:`flaskfast._legacy.OWNER_ATTR`, set when the app is created.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ import json
 import os
 import typing as t
 
+from . import OWNER_ATTR
 from .warn import deprecated
 from .warn import ignored
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
-
-#: Attribute of a Config holding a weak reference to its app.
-OWNER_ATTR = "_legacy_owner"
 
 JSON_KEYS = {
     "JSON_AS_ASCII": "app.json.ensure_ascii",
@@ -49,25 +48,21 @@ _IGNORED_KEYS = {
         " context with the test client's 'with client:' block",
     ),
 }
-#: Every key :func:`on_set` looks at.
-LEGACY_KEYS = frozenset({"APPLICATION_ROOT", *JSON_KEYS, *_IGNORED_KEYS})
 
 
-def on_set(config: Config, key: str, value: t.Any, stacklevel: int = 3) -> t.Any:
+def on_set(config: Config, key: str, value: t.Any) -> t.Any:
     """The value to store for legacy ``key`` (one of :data:`LEGACY_KEYS`),
-    warning about it; ``stacklevel`` counts from the caller."""
-    level = stacklevel + 1
+    warning about it."""
     if key == "APPLICATION_ROOT":
         if value is None:
             deprecated(
                 "APPLICATION_ROOT = None (the Flask 0.12 default)",
                 "APPLICATION_ROOT = '/' (stored instead)",
-                stacklevel=level,
             )
             return "/"
         return value
     if key in JSON_KEYS:
-        deprecated(f"config[{key!r}]", JSON_KEYS[key], stacklevel=level)
+        deprecated(f"config[{key!r}]", JSON_KEYS[key])
         app = owner(config)
         if app is not None:
             from .json import use_legacy_provider
@@ -75,7 +70,7 @@ def on_set(config: Config, key: str, value: t.Any, stacklevel: int = 3) -> t.Any
             use_legacy_provider(app, f"config[{key!r}]")
         return value
     old, instead = _IGNORED_KEYS[key]
-    ignored(old, instead, stacklevel=level)
+    ignored(old, instead)
     return value
 
 
@@ -94,7 +89,6 @@ def from_json(self: Config, filename: str, silent: bool = False) -> bool:
     return self.from_file(os.fspath(filename), load=json.load, silent=silent)
 
 
-def attach(config_class: type) -> None:
-    """Add :func:`from_json` to :class:`flaskfast.Config` (called by
-    :mod:`flaskfast.config`)."""
-    setattr(config_class, "from_json", from_json)
+def attributes() -> dict[str, t.Any]:
+    """:func:`from_json`, by name, for :class:`flaskfast.Config`."""
+    return {"from_json": from_json}

@@ -1,11 +1,11 @@
 """Error-handler registrations of the older Flask API.
 
-:class:`HandlerSpec` is the per-scope mapping of ``app.error_handler_spec``
-(``{code: {exception class: handler}}``).  A hand-written 0.x registration,
-``app.error_handler_spec[None][404] = handler``, is stored in that shape
-with a warning; reads keep the 3.1 shape (limit 15).  The mapping's other
-operations are ``defaultdict``'s own, so looking handlers up costs nothing
-extra.
+:func:`as_handler_map` turns a hand-written 0.x registration,
+``app.error_handler_spec[None][404] = handler``, into the 3.1 shape
+(``{code: {exception class: handler}}``), with a warning, when
+:class:`flaskfast._legacy.HandlerSpec` (the per-scope mapping of
+``app.error_handler_spec``) is given one; reads keep the 3.1 shape
+(limit 15).
 
 :func:`receives_original_exception` is the opt-in for 500 handlers written
 for Flask < 1.1 (limit 4).
@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import inspect
 import typing as t
-from collections import defaultdict
 
 from werkzeug.exceptions import default_exceptions
 
@@ -25,20 +24,11 @@ from .warn import deprecated
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 
 
-class HandlerSpec(defaultdict):  # type: ignore[type-arg]
-    """``defaultdict(dict)`` mapping an HTTP code (or ``None``) to
-    ``{exception class: handler}``; see the module docstring."""
-
-    def __init__(self) -> None:
-        super().__init__(dict)
-
-    def __setitem__(self, code: t.Any, value: t.Any) -> None:
-        if not isinstance(value, dict):
-            value = _as_handler_map(code, value)
-        super().__setitem__(code, value)
-
-
-def _as_handler_map(code: t.Any, value: t.Any) -> dict[type[Exception], t.Any]:
+def as_handler_map(code: t.Any, value: t.Any) -> dict[type[Exception], t.Any]:
+    """``{exception class: handler}`` for a hand-written 0.x registration
+    ``value`` of ``code`` (what :class:`flaskfast._legacy.HandlerSpec`
+    stores), with a warning; :exc:`TypeError` / :exc:`ValueError` saying
+    what to write for anything else."""
     if code is None and isinstance(value, list):
         # Flask 0.10: spec[None][None] = [(exception class, handler), ...]
         handlers = dict(value)
@@ -60,7 +50,7 @@ def _as_handler_map(code: t.Any, value: t.Any) -> dict[type[Exception], t.Any]:
             f" classes to handlers, not {type(value).__name__}; use"
             " app.register_error_handler(code_or_exception, handler)."
         )
-    deprecated(what, instead, stacklevel=3)
+    deprecated(what, instead)
     return handlers
 
 

@@ -16,7 +16,6 @@ import types
 import typing as t
 
 from .warn import deprecated
-from .warn import import_stacklevel
 
 PACKAGE = "flaskfast.ext"
 
@@ -72,7 +71,6 @@ class ExtensionFinder(importlib.abc.MetaPathFinder):
         deprecated(
             f"Importing flask.ext.{name}",
             f"import {module.__name__} directly",
-            stacklevel=import_stacklevel(),
         )
         return importlib.machinery.ModuleSpec(fullname, _ExistingModuleLoader(module))
 

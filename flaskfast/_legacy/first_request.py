@@ -85,8 +85,7 @@ def try_trigger(app: Flask) -> None:
 
 def before_first_request(self: Flask, f: _F) -> _F:
     """``Flask.before_first_request(f)``: run ``f`` before the first request."""
-    # Frames: deprecated <- here <- the setupmethod wrapper <- the caller.
-    deprecated("app.before_first_request", _REPLACEMENT, stacklevel=3)
+    deprecated("app.before_first_request", _REPLACEMENT)
     return register(self, f)
 
 
@@ -123,15 +122,12 @@ def _refuse_got_first_request(self: Flask, value: bool) -> None:
     )
 
 
-def attach(flask_class: type, setupmethod: t.Callable[[_G], _G]) -> None:
-    """Add the methods above to :class:`Flask` (called by
-    :mod:`flaskfast.app`; ``setupmethod`` is the scaffold's decorator)."""
-    Flask = flask_class
-    setattr(Flask, "before_first_request", setupmethod(before_first_request))  # type: ignore[arg-type]
-    setattr(Flask, "before_first_request_funcs", property(_get_funcs, _set_funcs))
-    setattr(
-        Flask,
-        "try_trigger_before_first_request_functions",
-        try_trigger_before_first_request_functions,
-    )
-    setattr(Flask, "got_first_request", property(_got_first_request, _refuse_got_first_request))
+def attributes(setupmethod: t.Callable[[_G], _G]) -> dict[str, t.Any]:
+    """The methods and properties above, by name, for :class:`Flask`
+    (``setupmethod`` is the scaffold's decorator)."""
+    return {
+        "before_first_request": setupmethod(before_first_request),  # type: ignore[arg-type]
+        "before_first_request_funcs": property(_get_funcs, _set_funcs),
+        "try_trigger_before_first_request_functions": try_trigger_before_first_request_functions,
+        "got_first_request": property(_got_first_request, _refuse_got_first_request),
+    }

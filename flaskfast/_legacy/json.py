@@ -21,6 +21,7 @@ import typing as t
 from ..json.provider import _default
 from ..json.provider import DefaultJSONProvider
 from .warn import deprecated
+from .warn import warn
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -156,14 +157,10 @@ def use_legacy_provider(app: App, reason: str) -> None:
     if type(current) is DefaultJSONProvider:
         app.json = LegacyJSONProvider(app)
         return
-    import warnings
-
-    warnings.warn(
+    warn(
         f"{reason} is ignored: app.json is a custom provider"
         f" ({type(current).__name__}); set the matching attribute of that"
-        " provider instead.",
-        DeprecationWarning,
-        stacklevel=4,
+        " provider instead."
     )
 
 

@@ -10,6 +10,7 @@ the old name stood for, built on the Flask 3.1 API.
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 import typing as t
@@ -116,40 +117,13 @@ class locked_cached_property(cached_property[_T]):  # noqa: N801 - Flask's name
             super().__delete__(obj)
 
 
-def _escape() -> t.Any:
-    from markupsafe import escape
-
-    return escape
-
-
-def _markup() -> t.Any:
-    from markupsafe import Markup
-
-    return Markup
+def _imported(module: str, name: str) -> t.Callable[[], t.Any]:
+    """A factory returning ``module.name``, imported on first use (markupsafe
+    and the legacy JSON module are not needed until the old name is)."""
+    return lambda: getattr(importlib.import_module(module), name)
 
 
-def _htmlsafe_dumps() -> t.Any:
-    from .json import htmlsafe_dumps
-
-    return htmlsafe_dumps
-
-
-def _htmlsafe_dump() -> t.Any:
-    from .json import htmlsafe_dump
-
-    return htmlsafe_dump
-
-
-def _json_encoder() -> t.Any:
-    from .json import JSONEncoder
-
-    return JSONEncoder
-
-
-def _json_decoder() -> t.Any:
-    from .json import JSONDecoder
-
-    return JSONDecoder
+_LEGACY_JSON = "flaskfast._legacy.json"
 
 
 # module -> name -> (what the old name stands for, Flask 3.1 replacement or
@@ -175,8 +149,8 @@ _SAFE_JOIN: _Entry = (
 )
 _TABLE: dict[str, dict[str, _Entry]] = {
     "flaskfast": {
-        "escape": (_escape, "markupsafe.escape"),
-        "Markup": (_markup, "markupsafe.Markup"),
+        "escape": (_imported("markupsafe", "escape"), "markupsafe.escape"),
+        "Markup": (_imported("markupsafe", "Markup"), "markupsafe.Markup"),
         "safe_join": _SAFE_JOIN,
         **_STACKS,
         **_SIGNALS,
@@ -192,14 +166,14 @@ _TABLE: dict[str, dict[str, _Entry]] = {
     "flaskfast.globals": dict(_STACKS),
     "flaskfast.signals": dict(_SIGNALS),
     "flaskfast.json": {
-        "JSONEncoder": (_json_encoder, None),
-        "JSONDecoder": (_json_decoder, None),
+        "JSONEncoder": (_imported(_LEGACY_JSON, "JSONEncoder"), None),
+        "JSONDecoder": (_imported(_LEGACY_JSON, "JSONDecoder"), None),
         "htmlsafe_dumps": (
-            _htmlsafe_dumps,
+            _imported(_LEGACY_JSON, "htmlsafe_dumps"),
             "jinja2.utils.htmlsafe_json_dumps(obj, dumps=flask.json.dumps)",
         ),
         "htmlsafe_dump": (
-            _htmlsafe_dump,
+            _imported(_LEGACY_JSON, "htmlsafe_dump"),
             "fp.write(jinja2.utils.htmlsafe_json_dumps(obj, dumps=flask.json.dumps))",
         ),
     },
@@ -216,5 +190,5 @@ def lookup(module: str, name: str) -> t.Any:
     # Frames: lookup <- the module's __getattr__ <- the accessing code.
     if replacement is not None and not probing_from_import(2):
         public = module.replace("flaskfast", "flask", 1)
-        deprecated(f"{public}.{name}", replacement, stacklevel=3)
+        deprecated(f"{public}.{name}", replacement)
     return factory()

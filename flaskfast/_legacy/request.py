@@ -43,9 +43,11 @@ def _set_ctx_g(self: RequestContext, value: _AppCtxGlobals) -> None:
     _cv_app.get().g = value
 
 
-def attach(request_class: type, request_context_class: type) -> None:
-    """Add the attributes above to :class:`flaskfast.Request` and
-    :class:`flaskfast.ctx.RequestContext` (called by :mod:`flaskfast.app`)."""
-    setattr(request_class, "is_xhr", property(_is_xhr))
-    setattr(request_class, "module", property(_module))
-    setattr(request_context_class, "g", property(_ctx_g, _set_ctx_g))
+def request_attributes() -> dict[str, t.Any]:
+    """The properties above, by name, for :class:`flaskfast.Request`."""
+    return {"is_xhr": property(_is_xhr), "module": property(_module)}
+
+
+def context_attributes() -> dict[str, t.Any]:
+    """The property above, by name, for :class:`flaskfast.ctx.RequestContext`."""
+    return {"g": property(_ctx_g, _set_ctx_g)}

@@ -96,15 +96,15 @@ def on_subclass(cls: type[Flask]) -> None:
         f"Overriding Flask.{overridden[0]}() in {cls.__name__}",
         f"a SessionInterface subclass overriding {_REPLACEMENT[overridden[0]]}"
         " (this override is called through one for now)",
-        stacklevel=3,
     )
     if not isinstance(cls.session_interface, AppSessionInterface):
         cls.session_interface = AppSessionInterface(cls.session_interface)  # type: ignore[assignment]
 
 
-def attach(flask_class: type) -> None:
-    """Add the forwarding methods to :class:`Flask`."""
-    Flask = flask_class
-    setattr(Flask, "open_session", open_session)
-    setattr(Flask, "save_session", save_session)
-    setattr(Flask, "make_null_session", make_null_session)
+def attributes() -> dict[str, t.Any]:
+    """The forwarding methods, by name, for :class:`Flask`."""
+    return {
+        "open_session": open_session,
+        "save_session": save_session,
+        "make_null_session": make_null_session,
+    }

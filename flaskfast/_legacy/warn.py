@@ -4,11 +4,13 @@ Every shim of :mod:`flaskfast._legacy` reports through :func:`deprecated`
 (a :class:`DeprecationWarning` naming the Flask 3.1 replacement); a limit
 either warns through :func:`ignored` (the old spelling is accepted but has no
 effect) or raises the :class:`LegacyAPIError` made by :func:`unsupported`;
-both messages say what to write instead.
+both messages say what to write instead.  Warnings point at the user's code
+that used the old API (see :func:`warn`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 import warnings
@@ -19,26 +21,38 @@ class LegacyAPIError(RuntimeError):
     Flask 3.1 semantics; the message says what to write instead."""
 
 
-def deprecated(old: str, instead: str, stacklevel: int = 2) -> None:
+def warn(message: str) -> None:
+    """Issue ``message`` as a :class:`DeprecationWarning` attributed to the
+    code that used the older API: the first caller outside flaskfast, the
+    libraries it runs on and the import system.  The frames in between
+    (proxies such as ``request``, the config loaders, setup-method wrappers,
+    the lazy seam of this package, the pure-Python pipeline, Werkzeug's
+    ``cached_property`` and test client, click) vary with the path taken,
+    so the location is found rather than counted."""
+    frame = sys._getframe(0)
+    level = 1  # this frame: warnings.warn counts from here
+    while frame.f_back is not None and _ours(frame):
+        frame = frame.f_back
+        if not _skipped_by_warnings(frame):
+            level += 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+def deprecated(old: str, instead: str) -> None:
     """Warn that ``old`` is the older Flask API and ``instead`` is the
-    Flask 3.1 way.  ``stacklevel`` counts from the caller of this function,
-    as for :func:`warnings.warn` called there."""
-    warnings.warn(
+    Flask 3.1 way (see :func:`warn` for where the warning points)."""
+    warn(
         f"{old} is the older Flask API (kept by flaskfast's compatibility"
-        f" layer); Flask 3.1 replacement: {instead}.",
-        DeprecationWarning,
-        stacklevel=stacklevel + 1,
+        f" layer); Flask 3.1 replacement: {instead}."
     )
 
 
-def ignored(old: str, instead: str, stacklevel: int = 2) -> None:
+def ignored(old: str, instead: str) -> None:
     """Warn that ``old`` has no effect on Flask 3.1 (a documented limit of
     the compatibility layer) and what to do instead."""
-    warnings.warn(
+    warn(
         f"{old} has no effect since Flask 3.1 changed this behaviour, and"
-        f" flaskfast does not restore it; {instead}.",
-        DeprecationWarning,
-        stacklevel=stacklevel + 1,
+        f" flaskfast does not restore it; {instead}."
     )
 
 
@@ -58,29 +72,23 @@ def probing_from_import(depth: int) -> bool:
     return caller.f_code.co_name == "_handle_fromlist"
 
 
-# Modules that run an import on behalf of the code that wrote the import
-# statement: the import system, flaskfast's ``flask`` alias finder, the
-# ``FLASKFAST_AS_FLASK`` hook and the ``flask.ext`` finder.
-_IMPORT_MACHINERY = ("importlib", "flaskfast._install", "_flaskfast_as_flask", "flaskfast._legacy.ext")
+#: flaskfast's folder (found by file, since ``install_as_flask()`` renames
+#: the modules ``flask.*``).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: Top-level modules that run code on behalf of the caller: the libraries
+#: flaskfast runs on, the import system (``from flask.ext import foo``
+#: passes through it) and the ``FLASKFAST_AS_FLASK`` hook.
+_INTERMEDIARIES = frozenset({"werkzeug", "click", "importlib", "_flaskfast_as_flask"})
+
+
+def _ours(frame: types.FrameType) -> bool:
+    if frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        return True
+    module = str(frame.f_globals.get("__name__", ""))
+    return module.partition(".")[0] in _INTERMEDIARIES
 
 
 def _skipped_by_warnings(frame: types.FrameType) -> bool:
     # The frames warnings.warn() skips without counting them in stacklevel.
     filename = frame.f_code.co_filename
     return "importlib" in filename and "_bootstrap" in filename
-
-
-def import_stacklevel() -> int:
-    """The ``stacklevel`` for :func:`deprecated` called by an import hook
-    (a finder or loader) that makes the warning point at the import
-    statement, however many finders the import went through (``import
-    flask.ext.foo`` passes the ``flask`` alias finder first)."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None and str(frame.f_globals.get("__name__")).startswith(
-        _IMPORT_MACHINERY
-    ):
-        frame = frame.f_back
-        if not _skipped_by_warnings(frame):
-            level += 1
-    return level

@@ -9,7 +9,7 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from .. import typing as ft
-from .._legacy import blueprints as _legacy
+from .. import _legacy
 from .scaffold import _endpoint_from_view_func as _endpoint_from_view_func
 from .scaffold import _name_cli
 from .scaffold import _sentinel as _sentinel
@@ -474,6 +474,6 @@ class Blueprint(Scaffold):
         return f
 
 
-# The older Flask API (flaskfast._legacy.blueprints): methods that cost
-# nothing until used.
-_legacy.attach(Blueprint, setupmethod)
+# The older Flask API (flaskfast._legacy): methods that cost nothing until
+# used.
+_legacy.attach_blueprint(Blueprint, setupmethod)

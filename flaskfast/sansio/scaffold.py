@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.utils import cached_property as cached_property
 
 from .. import typing as ft
-from .._legacy.errors import HandlerSpec as _HandlerSpec
+from .._legacy import HandlerSpec as _HandlerSpec
 from ..helpers import get_root_path as get_root_path
 from ..templating import _default_template_ctx_processor
 
@@ -96,7 +96,7 @@ def setupmethod(f: F) -> F:
 
 def _error_code_map() -> defaultdict[int | None, dict[type[Exception], t.Any]]:
     # A defaultdict(dict) that also accepts the 0.x hand-written form
-    # ``spec[None][404] = handler`` (flaskfast._legacy.errors).
+    # ``spec[None][404] = handler`` (flaskfast._legacy.HandlerSpec).
     return _HandlerSpec()
 
 
