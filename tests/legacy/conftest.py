@@ -4,6 +4,7 @@ block raises exactly one DeprecationWarning (and no other warning)."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import typing as t
 import warnings
 
@@ -11,7 +12,9 @@ import pytest
 
 
 @contextlib.contextmanager
-def _warns_once(*fragments: str) -> t.Iterator[list[warnings.WarningMessage]]:
+def _warns_once(*fragments: str, at_caller: bool = True) -> t.Iterator[list[warnings.WarningMessage]]:
+    # Frames: this generator <- contextlib's __enter__ <- the test.
+    caller = sys._getframe(2).f_code.co_filename
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield caught
@@ -21,6 +24,8 @@ def _warns_once(*fragments: str) -> t.Iterator[list[warnings.WarningMessage]]:
     text = str(caught[0].message)
     for fragment in fragments:
         assert fragment in text, (fragment, text)
+    if at_caller:
+        assert caught[0].filename == caller, (caught[0].filename, text)
 
 
 @pytest.fixture
