@@ -7,6 +7,8 @@ import typing as t
 import pytest
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from flaskfast import Flask
     from flaskfast.testing import FlaskClient
 
@@ -40,3 +42,12 @@ def app() -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def flaskless_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Python executable whose environment has flaskfast but no Flask
+    (see ``_processes.make_flaskless_python``); shared, never modified."""
+    from _processes import make_flaskless_python
+
+    return make_flaskless_python(tmp_path_factory.mktemp("flaskless"))

@@ -14,7 +14,6 @@ import pytest
 from _processes import ROOT
 from _processes import check_python
 from _processes import child_env
-from _processes import make_flaskless_python
 
 _PROBE = """
     import sys
@@ -23,11 +22,6 @@ _PROBE = """
     import flaskfast
     print(before, flask.Flask is flaskfast.Flask)
 """
-
-
-@pytest.fixture(scope="module")
-def flaskless_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_flaskless_python(tmp_path_factory.mktemp("flaskless"))
 
 
 def test_without_the_variable_nothing_is_imported_or_replaced() -> None:

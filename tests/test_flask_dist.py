@@ -8,12 +8,6 @@ from pathlib import Path
 import pytest
 
 from _processes import check_python
-from _processes import make_flaskless_python
-
-
-@pytest.fixture(scope="module")
-def flaskless_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_flaskless_python(tmp_path_factory.mktemp("flaskless"))
 
 
 def test_version_of_flask_is_3_1_3_without_a_flask_distribution(

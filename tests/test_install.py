@@ -14,7 +14,6 @@ import pytest
 
 from _processes import check_python
 from _processes import child_env
-from _processes import make_flaskless_python
 from _processes import run_python
 
 
@@ -193,11 +192,6 @@ def test_python_m_flask_runs_flaskfasts_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ping" in result.stdout and "/ping" in result.stdout
-
-
-@pytest.fixture(scope="module")
-def flaskless_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_flaskless_python(tmp_path_factory.mktemp("flaskless"))
 
 
 def test_without_flask_installed_the_aliases_still_resolve(

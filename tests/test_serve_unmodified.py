@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from _processes import child_env
-from _processes import make_flaskless_python
 
 APP = '''\
 import flask
@@ -158,11 +157,6 @@ def _flaskfast(
         input=stdin, capture_output=True, text=True, cwd=cwd, env=child_env(),
         timeout=120,
     )
-
-
-@pytest.fixture(scope="module")
-def flaskless_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_flaskless_python(tmp_path_factory.mktemp("flaskless"))
 
 
 @pytest.mark.parametrize("environment", ["with Flask", "without Flask"])
