@@ -250,8 +250,10 @@ def test_blueprint_hooks_apply_to_their_own_routes_only() -> None:
         app.after_request_funcs.setdefault("unused", [])
 
     results = both([("GET", "/", {}), ("GET", "/bp/text", {})], setup=setup)
-    assert ("X-Bp", "1") in results[1][0][1]
-    assert all(name != "X-Bp" for name, _ in results[0][0][1])
+    (_, bp_headers), = results[1][1]
+    (_, app_headers), = results[0][1]
+    assert ("X-Bp", "1") in bp_headers
+    assert all(name != "X-Bp" for name, _ in app_headers)
 
 
 def test_finished_signal_alone() -> None:
