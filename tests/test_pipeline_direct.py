@@ -231,6 +231,31 @@ def test_hooks_and_signals_see_the_response() -> None:
     assert results[1][2] == b"user 3 GET"
 
 
+def test_blueprint_hooks_apply_to_their_own_routes_only() -> None:
+    """A text view outside a blueprint whose after-request functions exist
+    (or are registered empty) answers as Flask; the blueprint's routes get
+    their hooks, as do routes of an app-wide hook added later."""
+
+    def setup(fw: types.ModuleType, app: t.Any, log: list[t.Any]) -> None:
+        bp = fw.Blueprint("bp", __name__, url_prefix="/bp")
+
+        @bp.after_request
+        def after(response: t.Any) -> t.Any:
+            log.append(("bp after", response.status))
+            response.headers["X-Bp"] = "1"
+            return response
+
+        bp.add_url_rule("/text", "text", lambda: "bp text")
+        app.register_blueprint(bp)
+        app.after_request_funcs.setdefault("unused", [])
+
+    results = both([("GET", "/", {}), ("GET", "/bp/text", {})], setup=setup)
+    (_, bp_headers), = results[1][1]
+    (_, app_headers), = results[0][1]
+    assert ("X-Bp", "1") in bp_headers
+    assert all(name != "X-Bp" for name, _ in app_headers)
+
+
 def test_finished_signal_alone() -> None:
     def setup(fw: types.ModuleType, app: t.Any, log: list[t.Any]) -> t.Any:
         def finished(sender: t.Any, response: t.Any, **kwargs: t.Any) -> None:

@@ -96,6 +96,28 @@ cdef inline tuple _c_snapshot(dict environ, tuple keys):
     return out
 
 
+cdef inline bint _c_class_stock(object cls, tuple checks) except -1:
+    # PERF: the type's method cache for each name, in one loop (bench:
+    # every scenario checks the request and response classes).
+    cdef Py_ssize_t i
+    cdef object pair
+    for i in range(len(checks)):
+        pair = <object>PyTuple_GET_ITEM(checks, i)
+        if _PyType_Lookup(<PyTypeObject*>cls, <object>PyTuple_GET_ITEM(pair, 0)) != PyTuple_GET_ITEM(pair, 1):
+            return False
+    return True
+
+
+cdef inline object _c_new(object cls):
+    # PERF: object.__new__'s allocation without the Python-level call and
+    # its argument checks, when the class allocates as object does (bench:
+    # every scenario makes a request and two contexts).
+    cdef PyTypeObject* base = <PyTypeObject*>object
+    if (<PyTypeObject*>cls).tp_new != base.tp_new:
+        return object.__new__(cls)
+    return base.tp_new(<type>cls, <PyObject*>_EMPTY_ARGS, NULL)
+
+
 cdef inline bint _c_stock(object cls, object attrs, str name, object step) except -1:
     # PERF: the type's method cache and one dict probe, no attribute
     # protocol (bench: every scenario makes about twenty such checks).
@@ -123,13 +145,14 @@ cdef object _STOCK_RESPONSE_CALL
 cdef object _STOCK_RESPONSE_CLOSE
 cdef object _STOCK_REQUEST_CLOSE
 cdef object _WZ_REQUEST_CLOSE
-cdef object _STOCK_BLUEPRINTS
-cdef object _STOCK_BLUEPRINT
-cdef object _STOCK_ENDPOINT
 cdef object _STOCK_OPEN_SESSION
 cdef object _STOCK_SAVE_SESSION
 cdef object _COOKIE_SESSIONS
 cdef dict _NO_ATTRS
+cdef tuple _EMPTY_ARGS
+cdef tuple _HOOK_CHECKS
+cdef tuple _PIPELINE_CHECKS
+cdef tuple _SEND_CHECKS
 cdef object _OBJECT_NEW
 cdef object _WZ_GET_WSGI_RESPONSE
 cdef object _WZ_GET_WSGI_HEADERS
@@ -137,6 +160,8 @@ cdef object _WZ_GET_APP_ITER
 cdef object _WZ_ITER_ENCODED
 
 cdef bint _stock(object cls, object attrs, str name, object step) except -1
+cdef bint _class_stock(object cls, tuple checks) except -1
+cdef object _new(object cls)
 cdef object _cv_get(object var)
 cdef object _cv_peek(object var)
 cdef object _cv_set(object var, object value)

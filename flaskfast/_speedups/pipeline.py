@@ -97,9 +97,10 @@ _RequestContext: t.Any = None
 _STOCK_URL_ADAPTER: t.Any = None
 _STOCK_RESPONSE_CALL: t.Any = None
 _STOCK_REQUEST_CLOSE: t.Any = None
-_STOCK_BLUEPRINTS: t.Any = None
-_STOCK_BLUEPRINT: t.Any = None
-_STOCK_ENDPOINT: t.Any = None
+# ``(name, step)`` pairs that a stock request class (``_HOOK_CHECKS``) or a
+# response class sent without building it (``_SEND_CHECKS``) resolves.
+_HOOK_CHECKS: tuple[tuple[str, t.Any], ...] = ()
+_SEND_CHECKS: tuple[tuple[str, t.Any], ...] = ()
 _COOKIE_SESSIONS: t.Any = None
 _STOCK_OPEN_SESSION: t.Any = None
 _STOCK_SAVE_SESSION: t.Any = None
@@ -124,14 +125,21 @@ def use_stock(
     the stock request, response and session interface classes whose methods
     the steps check for (called once by :mod:`flaskfast.app`)."""
     global _STOCK_URL_ADAPTER, _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE
-    global _STOCK_BLUEPRINTS, _STOCK_BLUEPRINT, _STOCK_ENDPOINT
+    global _HOOK_CHECKS, _SEND_CHECKS
     global _COOKIE_SESSIONS, _STOCK_OPEN_SESSION, _STOCK_SAVE_SESSION
     _STOCK_URL_ADAPTER = create_url_adapter
     _STOCK_RESPONSE_CALL = response_class.__dict__["__call__"]
     _STOCK_REQUEST_CLOSE = request_class.__dict__["close"]
-    _STOCK_BLUEPRINTS = request_class.__dict__["blueprints"]
-    _STOCK_BLUEPRINT = request_class.__dict__["blueprint"]
-    _STOCK_ENDPOINT = request_class.__dict__["endpoint"]
+    _HOOK_CHECKS = (
+        ("blueprints", request_class.__dict__["blueprints"]),
+        ("blueprint", request_class.__dict__["blueprint"]),
+        ("endpoint", request_class.__dict__["endpoint"]),
+    )
+    _SEND_CHECKS = (
+        ("__call__", _STOCK_RESPONSE_CALL),
+        ("close", _STOCK_RESPONSE_CLOSE),
+        *_PIPELINE_CHECKS,
+    )
     _COOKIE_SESSIONS = session_interface_class
     _STOCK_OPEN_SESSION = session_interface_class.__dict__["open_session"]
     _STOCK_SAVE_SESSION = session_interface_class.__dict__["save_session"]
@@ -144,6 +152,24 @@ def _stock(cls: t.Any, attrs: t.Any, name: str, step: t.Any) -> bool:
     if cython.compiled:
         return _c_stock(cls, attrs, name, step)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
     return getattr(cls, name, None) is step and name not in attrs
+
+
+def _class_stock(cls: t.Any, checks: tuple[tuple[str, t.Any], ...]) -> bool:
+    """Whether class ``cls`` resolves the name of every ``(name, step)``
+    pair of ``checks`` to that step (the class-only :func:`_stock`)."""
+    if cython.compiled:
+        return _c_class_stock(cls, checks)  # type: ignore[name-defined,no-any-return,unused-ignore]  # noqa: F821
+    for name, step in checks:
+        if getattr(cls, name, None) is not step:
+            return False
+    return True
+
+
+def _new(cls: t.Any) -> t.Any:
+    """``object.__new__(cls)``."""
+    if cython.compiled:
+        return _c_new(cls)  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+    return object.__new__(cls)
 
 
 # -- C-level shortcuts --------------------------------------------------------------
@@ -448,21 +474,28 @@ def _refuse(
 class _Sent(list):  # type: ignore[type-arg]
     """A buffered body as handed to the WSGI server: the list of its chunks
     (servers iterate lists fastest), with the ``close()`` PEP 3333 asks the
-    server to call, which closes the response it came from, as werkzeug's
-    ``ClosingIterator`` does."""
+    server to call; nothing to close here (see :class:`_SentResponse`)."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        """Nothing to release: the body was made without a response object."""
+
+
+class _SentResponse(_Sent):
+    """A buffered body whose ``close()`` closes the response it came from,
+    as werkzeug's ``ClosingIterator`` does."""
 
     __slots__ = ("_response",)
     _response: t.Any
 
     def close(self) -> None:
-        """Close the response this body came from, if any."""
-        response = getattr(self, "_response", None)
-        if response is not None:
-            response.close()
+        """Close the response this body came from."""
+        self._response.close()
 
 
 def _sent(response: t.Any, chunks: t.Any) -> t.Any:
-    sent = _Sent(chunks)
+    sent = _SentResponse(chunks)
     sent._response = response
     return sent
 
@@ -538,13 +571,21 @@ def _plain_pipeline(cls: t.Any, attrs: t.Any) -> bool:
     keeps werkzeug's ``get_wsgi_response`` pipeline, so that sending it in
     one pass produces the same result.  Checked every time, so methods
     patched later count."""
-    return (
-        _stock(cls, attrs, "get_wsgi_response", _WZ_GET_WSGI_RESPONSE)
-        and _stock(cls, attrs, "get_wsgi_headers", _WZ_GET_WSGI_HEADERS)
-        and _stock(cls, attrs, "get_app_iter", _WZ_GET_APP_ITER)
-        and _stock(cls, attrs, "iter_encoded", _WZ_ITER_ENCODED)
-        and _stock(cls, attrs, "automatically_set_content_length", True)
-    )
+    if not _class_stock(cls, _PIPELINE_CHECKS):
+        return False
+    for name, _ in _PIPELINE_CHECKS:
+        if name in attrs:
+            return False
+    return True
+
+
+_PIPELINE_CHECKS = (
+    ("get_wsgi_response", _WZ_GET_WSGI_RESPONSE),
+    ("get_wsgi_headers", _WZ_GET_WSGI_HEADERS),
+    ("get_app_iter", _WZ_GET_APP_ITER),
+    ("iter_encoded", _WZ_ITER_ENCODED),
+    ("automatically_set_content_length", True),
+)
 
 
 # -- dispatching ------------------------------------------------------------------
@@ -707,7 +748,6 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
     cls = type(app)
     if (
         request_finished.receivers
-        or app.after_request_funcs
         or not _stock(cls, attrs, "make_response", make_response)
         or not _stock(cls, attrs, "process_response", process_response)
     ):
@@ -715,6 +755,12 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
     ctx = _cv_get(_cv_request)
     if ctx._after_request_functions or ctx._session_obj is not None:
         return None
+    after = app.after_request_funcs
+    if after:
+        # Only the scopes of this request's blueprints run (process_response).
+        for name in _hook_names(ctx.request)[1]:
+            if name in after and after[name]:
+                return None
     pushed = getattr(ctx, "_pushed_cookie", _MISSING)
     if pushed is _MISSING:
         pushed = ctx.request.environ.get("HTTP_COOKIE")
@@ -726,9 +772,7 @@ def _direct(app: t.Any, attrs: t.Any, rv: t.Any) -> tuple[t.Any, ...] | None:
     response_class = app.response_class
     if (
         type(response_class) is not type
-        or not _stock(response_class, _NO_ATTRS, "__call__", _STOCK_RESPONSE_CALL)
-        or not _stock(response_class, _NO_ATTRS, "close", _STOCK_RESPONSE_CLOSE)
-        or not _plain_pipeline(response_class, _NO_ATTRS)
+        or not _class_stock(response_class, _SEND_CHECKS)
     ):
         return None
     head = _response_kernel.plain_head(response_class)
@@ -779,11 +823,7 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
     request.blueprints``: the scopes of ``before_request`` and of
     ``after_request`` / teardown functions, in calling order."""
     cls = type(request)
-    if (
-        _stock(cls, _NO_ATTRS, "blueprints", _STOCK_BLUEPRINTS)
-        and _stock(cls, _NO_ATTRS, "blueprint", _STOCK_BLUEPRINT)
-        and _stock(cls, _NO_ATTRS, "endpoint", _STOCK_ENDPOINT)
-    ):
+    if _class_stock(cls, _HOOK_CHECKS):
         rule = request.url_rule
         if rule is None:
             return _NO_BLUEPRINT
@@ -859,14 +899,17 @@ def _blank(cls: t.Any, init: t.Any) -> t.Any:
     would run exactly ``object.__new__`` and then ``init`` (to be called by
     the caller, with the constructor's arguments); ``None`` when the class
     must be called."""
-    # PERF: the constructor's argument handling and a call frame saved
-    # (bench: every scenario makes a request and two contexts).
+    # PERF: compiled, the constructor's argument handling and a call frame
+    # are saved (bench: every scenario makes a request and two contexts);
+    # as plain Python, calling the class is cheaper than the checks.
+    if not cython.compiled:
+        return None
     if (
         type(cls) is type
         and _stock(cls, _NO_ATTRS, "__init__", init)
         and _stock(cls, _NO_ATTRS, "__new__", _OBJECT_NEW)
     ):
-        return _OBJECT_NEW(cls)
+        return _new(cls)
     return None
 
 
@@ -1189,5 +1232,6 @@ def stock_url_adapter(app: t.Any) -> bool:
 # The stock functions of other classes that the steps above stand in for.
 _STOCK_RESPONSE_CLOSE = _WzResponse.close
 _NO_ATTRS: dict[str, t.Any] = {}
+_EMPTY_ARGS = ()
 _OBJECT_NEW = object.__dict__["__new__"]
 _WZ_REQUEST_CLOSE = _WzRequest.close
