@@ -212,12 +212,14 @@ class DefaultJSONProvider(JSONProvider):
         The body always ends with a newline.
         """
         cls = type(self)
-        # Stock when neither the class nor the instance (which normally holds
-        # only ``_app``) replaces dumps or _prepare_response_obj.
+        attrs = self.__dict__
+        # Stock when neither the class nor the instance replaces dumps or
+        # _prepare_response_obj.
         stock = (
             cls.dumps is _DEFAULT_DUMPS
             and cls._prepare_response_obj is _PREPARE
-            and len(self.__dict__) == 1
+            and "dumps" not in attrs
+            and "_prepare_response_obj" not in attrs
         )
         if stock and len(args) == 1 and not kwargs:
             obj = args[0]  # PERF: what _prepare_response_obj gives (bench: json_response)
