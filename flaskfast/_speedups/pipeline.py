@@ -571,12 +571,16 @@ def _plain_pipeline(cls: t.Any, attrs: t.Any) -> bool:
     keeps werkzeug's ``get_wsgi_response`` pipeline, so that sending it in
     one pass produces the same result.  Checked every time, so methods
     patched later count."""
-    if not _class_stock(cls, _PIPELINE_CHECKS):
-        return False
-    for name, _ in _PIPELINE_CHECKS:
-        if name in attrs:
-            return False
-    return True
+    return (
+        _stock(cls, attrs, "get_wsgi_response", _WZ_GET_WSGI_RESPONSE)
+        and _stock(cls, attrs, "get_wsgi_headers", _WZ_GET_WSGI_HEADERS)
+        and _stock(cls, attrs, "get_app_iter", _WZ_GET_APP_ITER)
+        and _stock(cls, attrs, "iter_encoded", _WZ_ITER_ENCODED)
+        and _stock(cls, attrs, "automatically_set_content_length", True)
+    )
+
+
+# The same checks, for the response class alone.
 
 
 _PIPELINE_CHECKS = (
