@@ -580,9 +580,10 @@ def _plain_pipeline(cls: t.Any, attrs: t.Any) -> bool:
     )
 
 
-# The same checks, for the response class alone.
-
-
+# The checks of _plain_pipeline as (name, step) pairs, for a response class
+# alone (see _SEND_CHECKS).  PERF: _plain_pipeline keeps its five probes
+# written out: looping over these pairs there cost more (bench:
+# json_response, 103.2k against 104.4k instructions).
 _PIPELINE_CHECKS = (
     ("get_wsgi_response", _WZ_GET_WSGI_RESPONSE),
     ("get_wsgi_headers", _WZ_GET_WSGI_HEADERS),
