@@ -45,6 +45,9 @@ _DEPENDENCIES = (
     ("click", "click"),
     ("blinker", "blinker"),
 )
+if sys.version_info < (3, 10):
+    # flaskfast's CLI reads entry points through the backport there, as Flask's does.
+    _DEPENDENCIES += (("importlib_metadata", "importlib_metadata"), ("zipp", "zipp"))
 
 
 def child_env(**extra: str) -> dict[str, str]:
