@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sqlite3
 import typing as t
 
 import markupsafe
@@ -77,15 +78,18 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
-def build(framework: str) -> t.Any:
-    """A fresh app (with its own seeded database) for one of :data:`FRAMEWORKS`."""
-    if framework == "falcon":
-        return apps.build_falcon()
-    if framework == "bottle":
-        return apps.build_bottle()
-    if framework not in ("flask", "flaskfast"):
+def build(framework: str, connection: sqlite3.Connection | None = None) -> t.Any:
+    """A fresh app for one of :data:`FRAMEWORKS`, on ``connection`` (a database from
+    :func:`db.connect`, which the caller closes) or else on a new one of its own."""
+    if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; use one of {FRAMEWORKS}")
-    return apps.build_flask(importlib.import_module(framework))
+    if connection is None:
+        connection = db.connect()
+    if framework == "falcon":
+        return apps.build_falcon(connection)
+    if framework == "bottle":
+        return apps.build_bottle(connection)
+    return apps.build_flask(importlib.import_module(framework), connection)
 
 
 def supports(framework: str, scenario: Scenario) -> bool:

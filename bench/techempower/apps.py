@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import types
 import typing as t
 from pathlib import Path
@@ -23,10 +24,9 @@ HERE = Path(__file__).resolve().parent
 HELLO = "Hello, World!"
 
 
-def build_flask(fw: types.ModuleType) -> t.Any:
-    """The tests on ``fw`` = the ``flask`` or ``flaskfast`` module."""
+def build_flask(fw: types.ModuleType, connection: sqlite3.Connection) -> t.Any:
+    """The tests on ``fw`` = the ``flask`` or ``flaskfast`` module, reading ``connection``."""
     app = fw.Flask("techempower", root_path=str(HERE))
-    connection = db.connect()
     rng = random.Random(db.SEED)
     request = fw.request
 
@@ -69,11 +69,10 @@ def jinja_environment() -> t.Any:
     )
 
 
-def build_falcon() -> t.Any:
+def build_falcon(connection: sqlite3.Connection) -> t.Any:
     import falcon
 
     app = falcon.App()
-    connection = db.connect()
     rng = random.Random(db.SEED)
     template = jinja_environment().get_template("fortunes.html")
 
@@ -114,11 +113,10 @@ def build_falcon() -> t.Any:
     return app
 
 
-def build_bottle() -> t.Any:
+def build_bottle(connection: sqlite3.Connection) -> t.Any:
     import bottle
 
     app = bottle.Bottle()
-    connection = db.connect()
     rng = random.Random(db.SEED)
     template = jinja_environment().get_template("fortunes.html")
     request, response = bottle.request, bottle.response
