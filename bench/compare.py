@@ -2,8 +2,8 @@
 
 Usage::
 
-    python bench/compare.py            # full run (about a minute or two)
-    python bench/compare.py --quick    # few rounds, for CI (well under 60 s)
+    python bench/compare.py            # full run (about ten minutes, three suites)
+    python bench/compare.py --quick    # few rounds, for CI (about 25 s)
     python bench/compare.py --gate     # exit 1 if compiled flaskfast is slower (basic suite)
                                        # than Flask on any scenario
     python bench/compare.py --json out.json   # also save the merged results
