@@ -46,8 +46,4 @@ def make_blueprint(fw: types.ModuleType, db: Database) -> t.Any:
             prev=url_for("api.items", page=page - 1, per_page=per_page) if page > 1 else None,
         )
 
-    @bp.errorhandler(404)
-    def not_found(error: t.Any) -> t.Any:
-        return {"error": "not found"}, 404
-
     return bp

@@ -16,8 +16,8 @@ import markupsafe
 
 from apps import Scenario
 
-from . import apps
 from . import db
+from . import frameworks
 
 FRAMEWORKS = ("flaskfast", "flask", "falcon", "bottle")
 QUERIES = 20
@@ -86,10 +86,10 @@ def build(framework: str, connection: sqlite3.Connection | None = None) -> t.Any
     if connection is None:
         connection = db.connect()
     if framework == "falcon":
-        return apps.build_falcon(connection)
+        return frameworks.build_falcon(connection)
     if framework == "bottle":
-        return apps.build_bottle(connection)
-    return apps.build_flask(importlib.import_module(framework), connection)
+        return frameworks.build_bottle(connection)
+    return frameworks.build_flask(importlib.import_module(framework), connection)
 
 
 def supports(framework: str, scenario: Scenario) -> bool:
