@@ -49,6 +49,8 @@ class Scenario:
     json: t.Any = None
     cookie: bool = False  # send a session cookie built by the app
     falcon: bool = True  # Falcon has an equivalent
+    session: t.Any = None  # send a session cookie holding this, signed by the app
+    verify: t.Optional[t.Callable[[bytes], None]] = None  # raises AssertionError on a bad body
 
 
 SCENARIOS: list[Scenario] = [
@@ -197,10 +199,10 @@ def build_flask_app(fw: types.ModuleType) -> t.Any:
     return app
 
 
-def session_cookie(app: t.Any) -> str:
-    """A signed session cookie holding ``visits=1``, made by the app itself."""
+def session_cookie(app: t.Any, data: t.Any = None) -> str:
+    """A signed session cookie holding ``data`` (default ``visits=1``), made by the app itself."""
     serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"visits": 1})
+    value = serializer.dumps({"visits": 1} if data is None else data)
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
@@ -274,8 +276,8 @@ def build_falcon_app() -> t.Any:
 def prepare_environ(scenario: Scenario, app: t.Any = None) -> tuple[dict[str, t.Any], bytes | None]:
     """Return (environ template, request body) for the scenario."""
     headers = []
-    if scenario.cookie:
-        headers.append(("Cookie", session_cookie(app)))
+    if scenario.cookie or scenario.session is not None:
+        headers.append(("Cookie", session_cookie(app, scenario.session)))
     builder = EnvironBuilder(
         path=scenario.path,
         method=scenario.method,
@@ -350,6 +352,11 @@ def check(scenario: Scenario, result: Result, framework: str) -> None:
         assert scenario.contains in body, f"{where}: body {body[:200]!r}"
     if scenario.json_body is not None:
         assert json.loads(body) == scenario.json_body, f"{where}: body {body[:200]!r}"
+    if scenario.verify is not None:
+        try:
+            scenario.verify(body)
+        except AssertionError as error:
+            raise AssertionError(f"{where}: {error}; body {body[:200]!r}") from None
 
 
 FRAMEWORKS = ("flaskfast", "flask", "falcon")

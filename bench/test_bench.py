@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import typing as t
 
-from apps import BY_NAME
-from apps import build
 from apps import check
 from apps import make_call
+from suites import BY_NAME
+from suites import Suite
 
-_apps: dict[str, t.Any] = {}
+_apps: dict[tuple[str, str], t.Any] = {}
 
 
 def implementation(framework: str) -> str:
@@ -25,21 +25,24 @@ def implementation(framework: str) -> str:
     return str(flaskfast._speedups.IMPLEMENTATION)
 
 
-def get_app(framework: str) -> t.Any:
-    if framework not in _apps:
-        _apps[framework] = build(framework)
-    return _apps[framework]
+def get_app(suite: Suite, framework: str) -> t.Any:
+    """One app per (suite, framework), built on first use."""
+    key = (suite.name, framework)
+    if key not in _apps:
+        _apps[key] = suite.build(framework)
+    return _apps[key]
 
 
 def test_request(
     benchmark: t.Any, scenario_name: str, framework: str
 ) -> None:
-    scenario = BY_NAME[scenario_name]
-    app = get_app(framework)
+    suite, scenario = BY_NAME[scenario_name]
+    app = get_app(suite, framework)
     call = make_call(app, scenario)
     # Verify before timing (and warm any lazy setup), then verify the last call.
     check(scenario, call(), framework)
     benchmark.group = scenario_name
+    benchmark.extra_info["suite"] = suite.name
     benchmark.extra_info["framework"] = framework
     benchmark.extra_info["implementation"] = implementation(framework)
     result = benchmark(call)

@@ -21,7 +21,7 @@ Then, in that environment: the project tests compiled and pure, Flask
 3.1.3's own suite in both modes (``ci/conformance.py``, baseline gate), the
 same suite against the real Flask 3.1.3 (``--mode flask``; flaskfast must pass
 as many tests as Flask does on that Python, in both modes), and
-``bench/compare.py --quick --gate``. Every step runs even when an earlier one
+``bench/compare.py --quick --gate --suites basic``. Every step runs even when an earlier one
 failed; a summary table closes the run, and the exit status is 1 when any
 step failed. The output of each Python is also kept in
 ``.cache/test-pythons/pyX.log``.
@@ -240,7 +240,7 @@ def check_python(version: str, bench: bool) -> Result:
         if bench:
             code, output = run(
                 log,
-                [str(python), "bench/compare.py", "--quick", "--gate"],
+                [str(python), "bench/compare.py", "--quick", "--gate", "--suites", "basic"],
                 env=environment(False),
             )
             result.steps["bench"] = code == 0
