@@ -77,15 +77,12 @@ class Map(_WerkzeugMap):
     def _ff_invalidate(self) -> None:
         with self._ff_lock:  # so a build racing with this change is not installed
             self._ff_version += 1
-            # Drop the fast paths installed by _ff_compile / _ff_compile_builder
-            # (never an attribute someone else set); the class methods then
-            # rebuild on the next call.
+            # Drop the fast path installed by _ff_compile (never an attribute someone
+            # else set); the class method then rebuilds on the next call.
             fast, self._ff_fast = self._ff_fast, None
             if fast is not None and self.__dict__.get("fast_match") is fast:
                 del self.__dict__["fast_match"]
-            builder, self._ff_builder = self._ff_builder, None
-            if builder is not None and self.__dict__.get("fast_build") == builder.build:
-                del self.__dict__["fast_build"]
+            self._ff_builder = None
 
     @property
     def host_matching(self) -> bool:
@@ -250,7 +247,10 @@ class Map(_WerkzeugMap):
         None values are dropped, as werkzeug drops them; exceptions raised by
         converters propagate as from werkzeug.
         """
-        return self._ff_compile_builder().build(  # type: ignore[no-any-return]
+        builder = self._ff_builder
+        if builder is None:
+            builder = self._ff_compile_builder()
+        return builder.build(  # type: ignore[no-any-return]
             adapter, endpoint, values, method, url_scheme, force_external
         )
 
@@ -276,12 +276,8 @@ class Map(_WerkzeugMap):
                         continue
                     endpoints[endpoint] = None
             builder = kernel.Builder(endpoints, self, MapAdapter)
-            # PERF: as for fast_match, the kernel's bound build method becomes
-            # the instance's fast_build (bench/bench_url_for.py).
             if version == self._ff_version:
                 self._ff_builder = builder
-                if type(self).fast_build is Map.fast_build and "fast_build" not in self.__dict__:
-                    self.__dict__["fast_build"] = builder.build
             return builder
 
     def _ff_candidate(self, rule: Rule, kernel: ModuleType) -> t.Any:
