@@ -539,7 +539,9 @@ class Flask(App):
         url_adapter: MapAdapter | None = None
         req_ctx = _cv_request.get(None)
         if req_ctx is not None:
-            memo = self._url_memo_for(req_ctx, True)
+            # PERF: once the adapter is built there is no memo to look up.
+            if "url_adapter" not in req_ctx.__dict__:
+                memo = self._url_memo_for(req_ctx, True)
             if memo is None:
                 url_adapter = req_ctx.url_adapter
             if endpoint[:1] == ".":

@@ -70,6 +70,7 @@ class Map(_WerkzeugMap):
         self._ff_host_matching = False
         self._ff_default_subdomain = ""
         self._ff_redirect_defaults = True
+        self._ff_sort_parameters = False
         super().__init__(*args, **kwargs)
 
     # -- settings that change how matching works ------------------------------
@@ -109,6 +110,15 @@ class Map(_WerkzeugMap):
     @redirect_defaults.setter
     def redirect_defaults(self, value: bool) -> None:
         self._ff_redirect_defaults = value
+        self._ff_invalidate()
+
+    @property
+    def sort_parameters(self) -> bool:
+        return self._ff_sort_parameters
+
+    @sort_parameters.setter
+    def sort_parameters(self, value: bool) -> None:
+        self._ff_sort_parameters = value
         self._ff_invalidate()
 
     @property
@@ -328,6 +338,11 @@ class Map(_WerkzeugMap):
             fallbacks=tuple(converters[n].to_url for n in names),
             consumed=frozenset(names) | frozenset(defaults),
             encode_query=rule._encode_query_vars,
+            stock_query=(
+                cls._encode_query_vars is Rule._encode_query_vars
+                and "_encode_query_vars" not in vars(rule)
+                and not self.sort_parameters
+            ),
         )
 
 

@@ -28,15 +28,26 @@ cdef str _SAFE_CHARS = (
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
     "_.-~!$&'()*+,/:;=@"
 )
+# And builder_py._QUERY_SAFE: what quote_plus(..., safe="!$'()*,/:;?@") keeps.
+cdef str _QUERY_SAFE_CHARS = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    "_.-~!$'()*,/:;?@"
+)
 cdef bint _SAFE[128]
+cdef bint _QSAFE[128]
+cdef object _STOCK_QUOTE = STOCK_QUOTE
+cdef object _STOCK_INT = STOCK_INT
 
 
 cdef void _init_safe():
     cdef Py_ssize_t i
     for i in range(128):
         _SAFE[i] = False
+        _QSAFE[i] = False
     for ch in _SAFE_CHARS:
         _SAFE[ord(ch)] = True
+    for ch in _QUERY_SAFE_CHARS:
+        _QSAFE[ord(ch)] = True
 
 
 _init_safe()
@@ -52,6 +63,16 @@ cdef inline bint _path_safe(str value):
     return True
 
 
+cdef inline bint _query_safe(str value):
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(value)
+    cdef Py_UCS4 ch
+    for i in range(n):
+        ch = PyUnicode_READ_CHAR(value, i)
+        if ch >= 128 or not _QSAFE[ch]:
+            return False
+    return True
+
+
 cdef class _Cand:
     cdef object methods  # frozenset or None
     cdef tuple required
@@ -62,6 +83,7 @@ cdef class _Cand:
     cdef tuple fallbacks
     cdef frozenset consumed
     cdef object encode_query
+    cdef bint stock_query
 
     def __init__(self, candidate):
         self.methods = candidate.methods
@@ -73,11 +95,12 @@ cdef class _Cand:
         self.fallbacks = tuple(candidate.fallbacks)
         self.consumed = frozenset(candidate.consumed)
         self.encode_query = candidate.encode_query
+        self.stock_query = candidate.stock_query
 
 
 cdef str _to_url(_Cand candidate, Py_ssize_t index, object value):
     code = candidate.converters[index]
-    if code is STOCK_QUOTE:
+    if code is _STOCK_QUOTE:
         # PERF: werkzeug's quote(str(value), safe=...) is the identity on
         # these values (bench/bench_url_for.py).
         cls = type(value)
@@ -87,11 +110,31 @@ cdef str _to_url(_Cand candidate, Py_ssize_t index, object value):
         elif cls is int:
             return str(value)
         return candidate.fallbacks[index](value)
-    if code is STOCK_INT:
+    if code is _STOCK_INT:
         if type(value) is int:
             return str(value)
         return candidate.fallbacks[index](value)
     return code(value)
+
+
+cdef object _encode_query(_Cand candidate, dict extra):
+    cdef list pairs
+    if candidate.stock_query:
+        # PERF: werkzeug's iter_multi_items + urlencode(quote_plus) leave
+        # these keys and values as they are (bench/bench_url_for.py).
+        pairs = []
+        for key, value in extra.items():
+            if not _query_safe(<str>key):  # keys are checked to be str
+                break
+            cls = type(value)
+            if cls is int:
+                value = str(value)
+            elif cls is not str or not _query_safe(<str>value):
+                break
+            pairs.append(<str>key + "=" + <str>value)
+        else:
+            return "&".join(pairs)
+    return candidate.encode_query(extra)
 
 
 cdef bint _suitable(_Cand candidate, dict values, object method) except -1:
@@ -121,7 +164,7 @@ cdef object _build_one(_Cand candidate, dict values):
     try:
         # Werkzeug's generated builder encodes the query before converting.
         if extra is not None:
-            params = candidate.encode_query(extra)
+            params = _encode_query(candidate, extra)
             query = "?" + params if params else ""
         else:
             query = ""

@@ -221,3 +221,11 @@ def test_map_changes_rebuild_the_builder() -> None:
     assert url_map.fast_build(adapter, "b", {}) == "/b"
     url_map.host_matching = True
     assert url_map.fast_build(adapter, "b", {}) is None
+
+
+def test_sort_parameters_set_later_is_seen() -> None:
+    url_map = Map([Rule("/", endpoint="index")])
+    adapter = url_map.bind("example.org")
+    assert url_map.fast_build(adapter, "index", {"b": 1, "a": 2}) == "/?b=1&a=2"
+    url_map.sort_parameters = True
+    assert url_map.fast_build(adapter, "index", {"b": 1, "a": 2}) == "/?a=2&b=1"
