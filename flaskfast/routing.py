@@ -1,4 +1,5 @@
-"""The URL map: werkzeug's ``Map`` plus a fast matcher for the common case.
+"""The URL map: werkzeug's ``Map`` plus a fast matcher and builder for the
+common case.
 
 :class:`Map` behaves exactly like :class:`werkzeug.routing.Map` (binding,
 building, ``iter_rules`` ... are inherited untouched) and adds
@@ -6,9 +7,13 @@ building, ``iter_rules`` ... are inherited untouched) and adds
 compiled out of the map's rules by the router kernel
 (``flaskfast._speedups.router``). The trie is rebuilt lazily, under a lock, the
 first time it is needed after the rules or a matching-relevant setting changed.
+Likewise :meth:`Map.fast_build` builds URLs as ``MapAdapter.build`` does, from
+per-endpoint descriptions compiled by the builder kernel
+(``flaskfast._speedups.builder``), or defers to werkzeug.
 
 Only this module looks at werkzeug's rule internals (the parsed parts and the
-converter instances); the kernel receives plain :class:`Route` descriptions.
+converter instances); the kernels receive plain ``Route`` / ``Candidate``
+descriptions.
 """
 
 from __future__ import annotations
@@ -16,16 +21,15 @@ from __future__ import annotations
 import re
 import typing as t
 from types import ModuleType
-
 from urllib.parse import quote
 
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Map as _WerkzeugMap
 from werkzeug.routing import MapAdapter
-from werkzeug.routing.converters import NumberConverter
 from werkzeug.routing import Rule
 from werkzeug.routing import RuleFactory
+from werkzeug.routing.converters import NumberConverter
 
 from ._speedups import builder as _builder_kernel
 from ._speedups import router as _kernel
