@@ -76,7 +76,7 @@ def _to_url(candidate: Candidate, index: int, value: t.Any) -> str:
         cls = type(value)
         if cls is str:
             if _PATH_SAFE.match(value) is not None:
-                return value
+                return value  # type: ignore[no-any-return]  # (a str)
         elif cls is int:
             return str(value)
         return candidate.fallbacks[index](value)
@@ -139,7 +139,7 @@ def _build_one(candidate: Candidate, values: dict[str, t.Any]) -> str | None:
         pieces = []
         names = candidate.names
         for part in candidate.parts:
-            if type(part) is str:
+            if isinstance(part, str):
                 pieces.append(part)
             else:
                 pieces.append(_to_url(candidate, part, values[names[part]]))
@@ -164,7 +164,7 @@ class Builder:
     ) -> None:
         self._endpoints = dict(endpoints)
         self._map = url_map
-        self._adapter_class = adapter_class
+        self._adapter_class: t.Any = adapter_class
 
     def build(
         self,
@@ -208,7 +208,7 @@ class Builder:
             if path is None:
                 return None
         # MapAdapter.build's composition, for a rule whose domain part is "".
-        script_name = adapter.script_name
+        script_name: str = adapter.script_name
         if not force_external and adapter.subdomain == "":
             return script_name.rstrip("/") + "/" + path.lstrip("/")
         if url_scheme is None:
