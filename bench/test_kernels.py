@@ -86,3 +86,31 @@ def test_plain_binding(benchmark: t.Any, case: str, twin: str) -> None:
     mod = kernel("router", twin)
     benchmark.group = f"router-plain-binding-{case}"
     assert benchmark(mod.plain_binding, *PLAIN_BINDING_CASES[case]) is True
+
+
+BUILD_CASES = {
+    "static": ("index", {}),
+    "int": ("item", {"item_id": 42}),
+    "string_and_query": ("user", {"name": "alice", "tab": "posts"}),
+}
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("case", sorted(BUILD_CASES))
+def test_build(benchmark: t.Any, case: str, twin: str) -> None:
+    from werkzeug.routing import Rule
+
+    from flaskfast.routing import Map
+
+    mod = kernel("builder", twin)
+    url_map = Map([
+        Rule("/", endpoint="index"),
+        Rule("/item/<int:item_id>", endpoint="item"),
+        Rule("/user/<name>", endpoint="user"),
+    ])
+    adapter = url_map.bind("localhost")
+    builder = url_map._ff_compile_builder(mod)
+    endpoint, values = BUILD_CASES[case]
+    benchmark.group = f"builder-{case}"
+    url = benchmark(builder.build, adapter, endpoint, values)
+    assert url == adapter.build(endpoint, values)

@@ -1,4 +1,5 @@
-"""The URL map: werkzeug's ``Map`` plus a fast matcher for the common case.
+"""The URL map: werkzeug's ``Map`` plus a fast matcher and builder for the
+common case.
 
 :class:`Map` behaves exactly like :class:`werkzeug.routing.Map` (binding,
 building, ``iter_rules`` ... are inherited untouched) and adds
@@ -6,9 +7,13 @@ building, ``iter_rules`` ... are inherited untouched) and adds
 compiled out of the map's rules by the router kernel
 (``flaskfast._speedups.router``). The trie is rebuilt lazily, under a lock, the
 first time it is needed after the rules or a matching-relevant setting changed.
+Likewise :meth:`Map.fast_build` builds URLs as ``MapAdapter.build`` does, from
+per-endpoint descriptions compiled by the builder kernel
+(``flaskfast._speedups.builder``), or defers to werkzeug.
 
 Only this module looks at werkzeug's rule internals (the parsed parts and the
-converter instances); the kernel receives plain :class:`Route` descriptions.
+converter instances); the kernels receive plain ``Route`` / ``Candidate``
+descriptions.
 """
 
 from __future__ import annotations
@@ -16,13 +21,17 @@ from __future__ import annotations
 import re
 import typing as t
 from types import ModuleType
+from urllib.parse import quote
 
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Map as _WerkzeugMap
+from werkzeug.routing import MapAdapter
 from werkzeug.routing import Rule
 from werkzeug.routing import RuleFactory
+from werkzeug.routing.converters import NumberConverter
 
+from ._speedups import builder as _builder_kernel
 from ._speedups import router as _kernel
 
 __all__ = ["Map"]
@@ -60,10 +69,12 @@ class Map(_WerkzeugMap):
         self._ff_rules: list[Rule] = []
         self._ff_version = 0
         self._ff_fast: FastMatch | None = None  # the current kernel entry point
+        self._ff_builder: t.Any = None  # the current builder kernel object
         self._ff_lock = self.lock_class()
         self._ff_host_matching = False
         self._ff_default_subdomain = ""
         self._ff_redirect_defaults = True
+        self._ff_sort_parameters = False
         super().__init__(*args, **kwargs)
 
     # -- settings that change how matching works ------------------------------
@@ -71,11 +82,12 @@ class Map(_WerkzeugMap):
     def _ff_invalidate(self) -> None:
         with self._ff_lock:  # so a build racing with this change is not installed
             self._ff_version += 1
-            fast, self._ff_fast = self._ff_fast, None
             # Drop the fast path installed by _ff_compile (never an attribute someone
             # else set); the class method then rebuilds on the next call.
+            fast, self._ff_fast = self._ff_fast, None
             if fast is not None and self.__dict__.get("fast_match") is fast:
                 del self.__dict__["fast_match"]
+            self._ff_builder = None
 
     @property
     def host_matching(self) -> bool:
@@ -102,6 +114,15 @@ class Map(_WerkzeugMap):
     @redirect_defaults.setter
     def redirect_defaults(self, value: bool) -> None:
         self._ff_redirect_defaults = value
+        self._ff_invalidate()
+
+    @property
+    def sort_parameters(self) -> bool:
+        return self._ff_sort_parameters
+
+    @sort_parameters.setter
+    def sort_parameters(self, value: bool) -> None:
+        self._ff_sort_parameters = value
         self._ff_invalidate()
 
     @property
@@ -218,6 +239,136 @@ class Map(_WerkzeugMap):
             return any(p.suitable_for(values, method) for p in providers)
 
         return would_redirect
+
+    # -- building ------------------------------------------------------------
+
+    def fast_build(
+        self,
+        adapter: MapAdapter,
+        endpoint: t.Any,
+        values: dict[str, t.Any],
+        method: t.Any = None,
+        url_scheme: t.Any = None,
+        force_external: t.Any = False,
+    ) -> str | None:
+        """``adapter.build(endpoint, values, method=method,
+        url_scheme=url_scheme, force_external=force_external)``, or None when
+        the caller must call that instead: another adapter class or map, host
+        matching, subdomain or websocket rules, custom rule classes, and every
+        failure, so that werkzeug raises its own ``BuildError`` (a custom
+        converter's ``to_url`` may then be called twice).
+
+        None values are dropped, as werkzeug drops them; exceptions raised by
+        converters propagate as from werkzeug.
+        """
+        builder = self._ff_builder
+        if builder is None:
+            builder = self._ff_compile_builder()
+        return builder.build(  # type: ignore[no-any-return]
+            adapter, endpoint, values, method, url_scheme, force_external
+        )
+
+    def _ff_compile_builder(self, kernel: ModuleType = _builder_kernel) -> t.Any:
+        """The kernel ``Builder`` for the current rules (made once per change)."""
+        with self._ff_lock:
+            builder = self._ff_builder
+            if builder is not None:
+                return builder
+            version = self._ff_version
+            self.update()  # werkzeug's own re-sort of the build order
+            endpoints: dict[t.Any, t.Any] = {}
+            if not self.host_matching:
+                for endpoint, rules in list(self._rules_by_endpoint.items()):
+                    candidates = []
+                    for rule in rules:
+                        candidate = self._ff_candidate(rule, kernel)
+                        if candidate is None:
+                            break
+                        candidates.append(candidate)
+                    else:
+                        endpoints[endpoint] = tuple(candidates)
+                        continue
+                    endpoints[endpoint] = None
+            builder = kernel.Builder(endpoints, self, MapAdapter)
+            if version == self._ff_version:
+                self._ff_builder = builder
+            return builder
+
+    def _ff_candidate(self, rule: Rule, kernel: ModuleType) -> t.Any:
+        """Describe ``rule`` for the builder kernel, or None if it cannot own it."""
+        cls = type(rule)
+        if (
+            rule.map is not self
+            or rule.websocket
+            or cls.build is not Rule.build
+            or cls.suitable_for is not Rule.suitable_for
+            or cls._compile_builder is not Rule._compile_builder
+            or "build" in vars(rule)
+            or "suitable_for" in vars(rule)
+        ):
+            return None
+        trace = rule._trace
+        if not trace or trace[0] != (False, "|"):
+            return None  # a subdomain (or host) part
+        defaults = rule.defaults or {}
+        if not all(type(key) is str for key in defaults):
+            return None
+        parts: list[t.Any] = []
+        names: list[str] = []
+        for is_dynamic, data in trace[1:]:
+            if not is_dynamic:
+                parts.append(quote(data, safe=_PATH_SAFE))
+            elif data in defaults:
+                return None  # werkzeug folds it to a constant; rare, left to it
+            else:
+                parts.append(len(names))
+                names.append(data)
+        # Fold adjacent static text, as werkzeug does.
+        folded: list[t.Any] = []
+        for part in parts:
+            if folded and type(part) is str and type(folded[-1]) is str:
+                folded[-1] += part
+            else:
+                folded.append(part)
+        converters = rule._converters
+        methods = rule.methods
+        return kernel.Candidate(
+            methods=frozenset(methods) if methods is not None else None,
+            required=tuple(k for k in rule.arguments if k not in defaults),
+            defaults=tuple(defaults.items()),
+            parts=tuple(folded),
+            names=tuple(names),
+            converters=tuple(_to_url_code(converters[n], kernel) for n in names),
+            fallbacks=tuple(converters[n].to_url for n in names),
+            consumed=frozenset(names) | frozenset(defaults),
+            encode_query=rule._encode_query_vars,
+            stock_query=(
+                cls._encode_query_vars is Rule._encode_query_vars
+                and "_encode_query_vars" not in vars(rule)
+                and not self.sort_parameters
+            ),
+        )
+
+
+_PATH_SAFE = "!$&'()*+,/:;=@"  # werkzeug's safe set for static rule text
+
+
+def _to_url_code(converter: BaseConverter, kernel: ModuleType) -> t.Any:
+    """The builder kernel's code for ``converter.to_url``: a stock shortcut
+    (exactly werkzeug's result for the values it covers) or the method."""
+    cls = type(converter)
+    if "to_url" in vars(converter):
+        return converter.to_url
+    if cls.to_url is BaseConverter.to_url:
+        return kernel.STOCK_QUOTE
+    if (
+        cls.to_url is NumberConverter.to_url
+        and isinstance(converter, NumberConverter)  # (narrows the type)
+        and converter.num_convert is int
+        and not converter.fixed_digits
+    ):
+        return kernel.STOCK_INT
+    return converter.to_url
 
 
 def _to_python(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:

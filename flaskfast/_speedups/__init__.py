@@ -2,7 +2,8 @@
 
 Two kinds of modules live here:
 
-* **Kernels** (``router``, ``response``, ``headers``): small leaf modules that
+* **Kernels** (``router``, ``builder``, ``response``,
+  ``headers``): small leaf modules that
   import nothing from flaskfast, each written twice: ``<name>_py.py`` (the
   readable spec) and ``<name>_c.pyx`` (Cython, same functions, same errors).
 * **The pipeline** (``pipeline.py`` + ``pipeline.pxd``): the request pipeline,
@@ -33,7 +34,7 @@ from importlib.util import spec_from_file_location
 from pathlib import Path
 from types import ModuleType
 
-KERNELS: tuple[str, ...] = ("router", "response", "headers")
+KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers")
 
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -98,6 +99,7 @@ _impl, _modules = _select()
 IMPLEMENTATION = _impl  # type: ignore[assignment]
 
 router: ModuleType = _modules["router"]
+builder: ModuleType = _modules["builder"]
 response: ModuleType = _modules["response"]
 headers: ModuleType = _modules["headers"]
 
@@ -112,4 +114,12 @@ def __getattr__(name: str) -> ModuleType:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["IMPLEMENTATION", "KERNELS", "headers", "pipeline", "response", "router"]
+__all__ = [
+    "IMPLEMENTATION",
+    "KERNELS",
+    "builder",
+    "headers",
+    "pipeline",
+    "response",
+    "router",
+]
