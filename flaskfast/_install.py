@@ -82,7 +82,7 @@ class FlaskPackage(types.ModuleType):
         return FLASK_API_VERSION
 
 
-class _AliasLoader(importlib.abc.Loader):
+class ExistingModuleLoader(importlib.abc.Loader):
     """Loader whose "module" is an already imported module."""
 
     def __init__(self, target: types.ModuleType) -> None:
@@ -127,7 +127,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
             return None
         is_package = hasattr(real, "__path__")
         return importlib.machinery.ModuleSpec(
-            fullname, _AliasLoader(real), is_package=is_package
+            fullname, ExistingModuleLoader(real), is_package=is_package
         )
 
 
@@ -189,7 +189,7 @@ def _make_package(package: types.ModuleType) -> FlaskPackage:
     namespace.pop("__version__", None)
     alias.__dict__.update(namespace)
     alias.__name__ = _ALIAS
-    loader = _AliasLoader(alias)
+    loader = ExistingModuleLoader(alias)
     spec = importlib.machinery.ModuleSpec(
         _ALIAS, loader, origin=package.__file__, is_package=True
     )

@@ -15,6 +15,7 @@ import sys
 import types
 import typing as t
 
+from .._install import ExistingModuleLoader
 from .warn import deprecated
 
 PACKAGE = "flaskfast.ext"
@@ -41,19 +42,6 @@ def load(name: str) -> types.ModuleType:
     )
 
 
-class _ExistingModuleLoader(importlib.abc.Loader):
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module = module
-        self.spec = module.__spec__
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
-        return self.module
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        # The import system stamped the alias spec on it; restore its own.
-        module.__spec__ = self.spec
-
-
 class ExtensionFinder(importlib.abc.MetaPathFinder):
     """Resolves ``flaskfast.ext.<name>`` to the extension's own module."""
 
@@ -72,7 +60,7 @@ class ExtensionFinder(importlib.abc.MetaPathFinder):
             f"Importing flask.ext.{name}",
             f"import {module.__name__} directly",
         )
-        return importlib.machinery.ModuleSpec(fullname, _ExistingModuleLoader(module))
+        return importlib.machinery.ModuleSpec(fullname, ExistingModuleLoader(module))
 
 
 _finder = ExtensionFinder()
