@@ -53,24 +53,23 @@ cdef void _init_safe():
 _init_safe()
 
 
-cdef inline bint _path_safe(str value):
+cdef inline bint _all_in(str value, const bint* table):
+    # Whether every character of value is ASCII and marked in table.
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(value)
     cdef Py_UCS4 ch
     for i in range(n):
         ch = PyUnicode_READ_CHAR(value, i)
-        if ch >= 128 or not _SAFE[ch]:
+        if ch >= 128 or not table[ch]:
             return False
     return True
+
+
+cdef inline bint _path_safe(str value):
+    return _all_in(value, _SAFE)
 
 
 cdef inline bint _query_safe(str value):
-    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(value)
-    cdef Py_UCS4 ch
-    for i in range(n):
-        ch = PyUnicode_READ_CHAR(value, i)
-        if ch >= 128 or not _QSAFE[ch]:
-            return False
-    return True
+    return _all_in(value, _QSAFE)
 
 
 cdef class _Cand:
