@@ -258,4 +258,6 @@ cdef class Builder:
             scheme = url_scheme + ":"
         else:
             scheme = ""
-        return f"{scheme}//{adapter.server_name}{script_name[:-1]}/{(<str>path).lstrip('/')}"
+        # script_name[:-1], written without a negative index (wraparound is off here).
+        head = script_name[:len(script_name) - 1] if script_name else script_name
+        return f"{scheme}//{adapter.server_name}{head}/{(<str>path).lstrip('/')}"
