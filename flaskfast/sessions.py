@@ -31,6 +31,7 @@ from werkzeug.http import http_date
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.sansio.response import Response as _ResponseBase
 
+from ._speedups import headers as _headers_kernel
 from .json.tag import TaggedJSONSerializer as TaggedJSONSerializer
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -575,15 +576,7 @@ def _request_cookies(request: Request) -> t.Any:
         or (type(headers) is EnvironHeaders and headers.environ is environ)
     ):
         return request.cookies
-    # EnvironHeaders lists the key HTTP_<X> as header <X>; a header named
-    # "Cookie" in any letter case is therefore an 11-character key whose
-    # tail folds to "cookie".
-    values = [
-        v
-        for k, v in environ.items()
-        if len(k) == 11 and k[5:].lower() == "cookie" and k.startswith("HTTP_")
-    ]
-    header = ";".join(values)
+    header = ";".join(_headers_kernel.environ_header_values(environ, "cookie"))
     if not header or len(header) > _MEMO_MAX_CHARS:
         cookies = parse_cookie(header, cls=request.dict_storage_class)
     else:

@@ -14,6 +14,8 @@ lowering a copy; werkzeug's ``Headers`` is walked through its list.
 """
 
 cimport cython
+from cpython.object cimport PyObject
+from cpython.dict cimport PyDict_Next
 from cpython.list cimport PyList_GET_ITEM
 from cpython.list cimport PyList_GET_SIZE
 from cpython.tuple cimport PyTuple_GET_ITEM
@@ -30,9 +32,11 @@ from werkzeug.urls import iri_to_uri
 from .headers_py import InvalidHeaderError
 from .headers_py import check_header_list as _spec_check_header_list
 from .headers_py import check_status as _spec_check_status
+from .headers_py import environ_header_values as _spec_environ_header_values
 
 cdef extern from "Python.h":
     int PyUnicode_READY(object o) except -1
+    int PyUnicode_IS_ASCII(object o)
 
 cdef object _HeadersType = Headers
 cdef object _headers_iter = Headers.__iter__
@@ -266,3 +270,45 @@ def check_status(status):
     if not _value_ok(status):
         _spec_check_status(status)
         raise InvalidHeaderError(f"Invalid response status line {status!r}")
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def environ_header_values(environ, str name):
+    """The values of request header ``name`` (lower-case, no ``-``/``_``,
+    not content-type/length) in ``environ``, as the spec lists them."""
+    # PERF: the session cookie is looked up on every request with a session;
+    # the environ's keys are compared in place instead of sliced and
+    # lowered (bench: session).
+    if type(environ) is not dict or not name.isascii():
+        return _spec_environ_header_values(environ, name)
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(name) + 5
+    cdef Py_ssize_t pos = 0
+    cdef Py_ssize_t j
+    cdef PyObject* key
+    cdef PyObject* value
+    cdef const unsigned char* data
+    cdef list out = []
+    cdef bytes lower = name.encode("ascii")
+    cdef const unsigned char* want = lower
+    while PyDict_Next(environ, &pos, &key, &value):
+        k = <object>key
+        if type(k) is not str:
+            # Keys of other types run their own code: the spec decides.
+            return _spec_environ_header_values(environ, name)
+        if PyUnicode_GET_LENGTH(k) != size:
+            continue
+        PyUnicode_READY(k)
+        if not PyUnicode_IS_ASCII(k):
+            if k[5:].lower() == name and k.startswith("HTTP_"):
+                out.append(<object>value)
+            continue
+        data = PyUnicode_1BYTE_DATA(k)
+        if not (data[0] == 72 and data[1] == 84 and data[2] == 84 and data[3] == 80 and data[4] == 95):
+            continue  # not "HTTP_"
+        for j in range(size - 5):
+            if (data[5 + j] | 0x20 if 65 <= data[5 + j] <= 90 else data[5 + j]) != want[j]:
+                break
+        else:
+            out.append(<object>value)
+    return out

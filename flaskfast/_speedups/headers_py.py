@@ -244,3 +244,19 @@ def check_status(status: str) -> None:
         if len(_good_status) >= _CACHE_LIMIT:
             _good_status.clear()
         _good_status.add(status)
+
+
+def environ_header_values(environ: t.Mapping[t.Any, t.Any], name: str) -> list[t.Any]:
+    """The values of request header ``name`` in ``environ``, in environ order.
+
+    ``name`` is lower-case with no ``-`` or ``_`` (for example
+    ``"cookie"``) and is not ``content-type`` or ``content-length``; for such
+    a name this is ``EnvironHeaders(environ).getlist(name)``: the values of
+    the keys ``HTTP_<X>`` with ``X.lower() == name``.
+    """
+    size = len(name) + 5
+    return [
+        v
+        for k, v in environ.items()
+        if len(k) == size and k[5:].lower() == name and k.startswith("HTTP_")
+    ]

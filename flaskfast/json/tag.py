@@ -319,7 +319,6 @@ class TaggedJSONSerializer:
     def dumps(self, value: t.Any) -> str:
         """Tag ``value`` and return compact JSON text (through the current
         app's JSON provider when there is one)."""
-        tagged = self.tag(value)
         ctx = _cv_app.get(None)
         if ctx is not None:
             provider = ctx.app.json
@@ -328,8 +327,10 @@ class TaggedJSONSerializer:
             ):
                 encoder = _compact_encoder(t.cast(DefaultJSONProvider, provider))
                 if encoder is not None:
-                    return encoder.encode(tagged)
-        return dumps(tagged, separators=(",", ":"))
+                    if self._default_order and type(value) is dict:
+                        return _flat_dumps(self, encoder, value)
+                    return encoder.encode(self.tag(value))
+        return dumps(self.tag(value), separators=(",", ":"))
 
     def loads(self, value: str) -> t.Any:
         """Parse JSON text and decode every tagged object in it."""
@@ -341,6 +342,11 @@ class TaggedJSONSerializer:
             if type(provider).loads is _PROVIDER_LOADS and "loads" not in getattr(
                 provider, "__dict__", _NO_DICT
             ):
+                if self._default_order and type(value) is str:
+                    flat = _flat_loaded.get(value)
+                    if flat is not None:
+                        return dict(flat)
+                    return _remember_flat(value, self._untag_scan(_json_loads(value)))
                 return self._untag_scan(_json_loads(value))
         return self._untag_scan(loads(value))
 
@@ -397,6 +403,58 @@ def _compact_encoder(provider: DefaultJSONProvider) -> _json.JSONEncoder | None:
             _encoders.clear()
         _encoders[key] = encoder
     return encoder
+
+
+# PERF: a browser sends the same session cookie request after request, and a
+# session saved with the same few values serializes to the same text; with
+# the stock tags and the stock provider, the tagged JSON of a *flat* object
+# (str keys; str, int, bool or None values, no float: -0.0 == 0.0) is a pure
+# function of its items, so the text is remembered by them and the decoded
+# object by the text (`session` benchmark and every real page with a
+# session).  A decoded object is handed out as a new dict each time.
+_FLAT_VALUE_TYPES = frozenset((str, int, bool, type(None)))
+# A decoded float is as good as a new one: the memo is keyed by the text.
+_FLAT_LOADED_TYPES = _FLAT_VALUE_TYPES | {float}
+_STR_ONLY = frozenset((str,))
+_FLAT_MEMO_SIZE = 256
+_FLAT_MAX_CHARS = 4096
+_flat_dumped: dict[tuple[t.Any, ...], str] = {}
+_flat_loaded: dict[str, dict[str, t.Any]] = {}
+
+
+def _flat_dumps(
+    serializer: TaggedJSONSerializer, encoder: _json.JSONEncoder, value: dict[t.Any, t.Any]
+) -> str:
+    """``encoder.encode(serializer.tag(value))`` for a dict ``value`` and a
+    serializer with the stock tags, remembered for flat dicts."""
+    values = tuple(value.values())
+    kinds = tuple(map(type, values))
+    keys = tuple(value)
+    if not (_FLAT_VALUE_TYPES.issuperset(kinds) and _STR_ONLY.issuperset(map(type, keys))):
+        return encoder.encode(serializer.tag(value))
+    key = (encoder, keys, values, kinds)
+    text = _flat_dumped.get(key)
+    if text is None:
+        text = encoder.encode(serializer.tag(value))
+        if len(text) <= _FLAT_MAX_CHARS:
+            if len(_flat_dumped) >= _FLAT_MEMO_SIZE:
+                _flat_dumped.clear()
+            _flat_dumped[key] = text
+    return text
+
+
+def _remember_flat(text: str, obj: t.Any) -> t.Any:
+    """Return ``obj`` (what ``text`` decodes to), remembering a copy when it
+    is a flat dict."""
+    if (
+        type(obj) is dict
+        and len(text) <= _FLAT_MAX_CHARS
+        and _FLAT_LOADED_TYPES.issuperset(map(type, obj.values()))
+    ):
+        if len(_flat_loaded) >= _FLAT_MEMO_SIZE:
+            _flat_loaded.clear()
+        _flat_loaded[text] = dict(obj)
+    return obj
 
 
 _BUILTIN_TAGS = frozenset(TaggedJSONSerializer.default_tags)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -245,3 +246,53 @@ def test_bad_status_lines(kernel: types.ModuleType, status: t.Any) -> None:
 
 def test_both_twins_raise_the_same_class() -> None:
     assert len({k.InvalidHeaderError for k in KERNELS}) == 1
+
+
+# -- request headers from the environ -----------------------------------------
+
+# Keys near "HTTP_COOKIE": other letter cases, other lengths, non-ASCII letters
+# whose lower case is ASCII (KELVIN SIGN), and unrelated keys.
+environ_keys = st.one_of(
+    st.sampled_from(
+        [
+            "HTTP_COOKIE",
+            "HTTP_Cookie",
+            "HTTP_cookie",
+            "HTTP_COOKIES",
+            "HTTP_COOK\u212aE",
+            "HTTP_COO\u212aIE",
+            "HTTPSCOOKIE",
+            "http_COOKIE",
+            "HTTP_CO_KIE",
+            "CONTENT_TYPE",
+            "HTTP_ACCEPT",
+            "PATH_INFO",
+        ]
+    ),
+    st.text(min_size=0, max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(environ_keys, st.text(max_size=5)), max_size=8))
+def test_environ_header_values_match_werkzeug(pairs: list[tuple[str, str]]) -> None:
+    environ = dict(pairs)
+    expected = EnvironHeaders(environ).getlist("Cookie")
+    for kernel in KERNELS:
+        assert kernel.environ_header_values(environ, "cookie") == expected
+
+
+def test_environ_header_values_other_mappings(kernel: types.ModuleType) -> None:
+    class Environ(dict):  # type: ignore[type-arg]
+        pass
+
+    environ = Environ(HTTP_COOKIE="a=1", HTTP_Cookie="b=2", HTTP_ACCEPT="x")
+    assert kernel.environ_header_values(environ, "cookie") == ["a=1", "b=2"]
+    assert kernel.environ_header_values(environ, "accept") == ["x"]
+    assert kernel.environ_header_values({}, "cookie") == []
+
+
+def test_environ_header_values_non_str_keys(kernel: types.ModuleType) -> None:
+    # As werkzeug's own iteration does, a key without len() is an error.
+    with pytest.raises((TypeError, AttributeError)):
+        kernel.environ_header_values({1: "x"}, "cookie")
