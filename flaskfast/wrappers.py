@@ -332,9 +332,17 @@ class Request(RequestBase):
 
     @_lazy
     def args(self) -> t.Any:
-        """The query string's parameters, in :attr:`parameter_storage_class`."""
+        """The query string's parameters, in :attr:`parameter_storage_class`.
+
+        Raw bytes that are not UTF-8 (which werkzeug fails on, a 500) are
+        replaced with U+FFFD, as werkzeug does in the path."""
         if not _OWN_ARGS:
-            return _WZ_ARGS(self)
+            try:
+                return _WZ_ARGS(self)
+            except UnicodeDecodeError:
+                return _decode_fields(
+                    self.parameter_storage_class, self.query_string.decode(errors="replace")
+                )
         raw = self.environ.get("QUERY_STRING", "")
         if (
             type(raw) is str
@@ -346,7 +354,7 @@ class Request(RequestBase):
             # the bytes form (bench: query_args).
             text = raw
         else:
-            text = self.query_string.decode()
+            text = self.query_string.decode(errors="replace")
         return _decode_fields(self.parameter_storage_class, text)
 
     def _plain_body_stream(self) -> LimitedStream | None:

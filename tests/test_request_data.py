@@ -144,6 +144,11 @@ def test_args_equal_werkzeug(query: bytes) -> None:
     environ = _environ(query=query)
     ours = _outcome(lambda: Request(_copy(environ)).args)
     theirs = _outcome(lambda: WerkzeugRequest(_copy(environ)).args)
+    if theirs[:2] == ("error", "UnicodeDecodeError"):
+        # A deliberate difference (tests/test_reliability_requests.py): raw
+        # non-UTF-8 query bytes are replaced with U+FFFD, not an error.
+        replaced = _environ(query=query.decode(errors="replace").encode())
+        theirs = _outcome(lambda: WerkzeugRequest(replaced).args)
     assert ours == theirs
 
 
@@ -561,6 +566,11 @@ def test_views_answer_like_flask(
     environ = _environ(body, content_type=content_type, query=b"what=" + what + b"&" + query,
                        content_length=None if chunked else "auto", extra=extra)  # fmt: skip
     answers = [_call(app, environ) for app in _APP_PAIRS[pair]]
+    if answers[1][0].startswith("500") and not _is_utf8(query):
+        # A deliberate difference (tests/test_reliability_requests.py): Flask
+        # fails on raw non-UTF-8 query bytes; flaskfast replaces them.
+        assert not answers[0][0].startswith("500")
+        return
     limit = _CONFIGS[pair].get("MAX_CONTENT_LENGTH")
     if chunked and limit is not None and len(body) >= limit and answers[0] != answers[1]:
         # Deliberate differences (tests/test_input.py): Flask reads a chunked
@@ -573,6 +583,14 @@ def test_views_answer_like_flask(
             assert answers[0][0] != "413 REQUEST ENTITY TOO LARGE"
         return
     assert answers[0] == answers[1]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _call(app: t.Any, environ: dict[str, t.Any]) -> tuple[str, bytes]:
