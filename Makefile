@@ -11,6 +11,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: test-pythons
 .PHONY: test-deps
 .PHONY: test-ext test-ext-cached
+.PHONY: fuzz loadtest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +82,13 @@ bench-memory: $(STAMP)
 # `import flaskfast` vs `import flask`, python -X importtime.
 bench-import: $(STAMP)
 	$(PY) bench/import_time.py
+
+# Hypothesis fuzzing of the WSGI call (environs, headers, bodies, routes), compiled
+# then pure, FUZZ_EXAMPLES examples per test (`make test` runs 40).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	env -u FLASKFAST_NO_EXTENSIONS FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
+	FLASKFAST_NO_EXTENSIONS=1 FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
 
 # Every check of `make test` on each Python below, each in its own .venv-pyX
 # (interpreters from pyenv; summary table at the end). Not part of `make test`.
