@@ -90,6 +90,13 @@ fuzz: $(STAMP)
 	env -u FLASKFAST_NO_EXTENSIONS FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
 	FLASKFAST_NO_EXTENSIONS=1 FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
 
+# Load and soak (loopback only, stops by itself): the realistic app under gunicorn
+# (sync, gthread) and Granian with wrk (installed with apt-get when missing), then
+# REQUESTS in-process requests with the RSS growth; fails on any error or restart.
+LOAD_SECONDS ?= 10
+loadtest: $(BENCH_STAMP)
+	$(PY) bench/loadtest.py --duration $(LOAD_SECONDS) --requests $(REQUESTS)
+
 # Every check of `make test` on each Python below, each in its own .venv-pyX
 # (interpreters from pyenv; summary table at the end). Not part of `make test`.
 PYTHONS ?= 3.9 3.11 3.13
