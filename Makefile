@@ -11,7 +11,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: test-pythons
 .PHONY: test-deps
 .PHONY: test-ext test-ext-cached
-.PHONY: fuzz loadtest
+.PHONY: fuzz loadtest test-dev
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ FUZZ_EXAMPLES ?= 5000
 fuzz: $(STAMP)
 	env -u FLASKFAST_NO_EXTENSIONS FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
 	FLASKFAST_NO_EXTENSIONS=1 FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
+
+# The project tests under Python's development mode (-X dev: ResourceWarnings,
+# asyncio debug, ...) with the compiled kernels; part of the load-and-soak checks.
+test-dev: $(STAMP)
+	env -u FLASKFAST_NO_EXTENSIONS -u FLASKFAST_AS_FLASK $(PY) -X dev -m pytest -q -rs
 
 # Load and soak (loopback only, stops by itself): the realistic app under gunicorn
 # (sync, gthread) and Granian with wrk (installed with apt-get when missing), then
