@@ -11,6 +11,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: test-pythons
 .PHONY: test-deps
 .PHONY: test-ext test-ext-cached
+.PHONY: fuzz loadtest test-dev
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +82,25 @@ bench-memory: $(STAMP)
 # `import flaskfast` vs `import flask`, python -X importtime.
 bench-import: $(STAMP)
 	$(PY) bench/import_time.py
+
+# Hypothesis fuzzing of the WSGI call (environs, headers, bodies, routes), compiled
+# then pure, FUZZ_EXAMPLES examples per test (`make test` runs 40).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	env -u FLASKFAST_NO_EXTENSIONS FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
+	FLASKFAST_NO_EXTENSIONS=1 FLASKFAST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_reliability_fuzz.py
+
+# The project tests under Python's development mode (-X dev: ResourceWarnings,
+# asyncio debug, ...) with the compiled kernels; part of the load-and-soak checks.
+test-dev: $(STAMP)
+	env -u FLASKFAST_NO_EXTENSIONS -u FLASKFAST_AS_FLASK $(PY) -X dev -m pytest -q -rs
+
+# Load and soak (loopback only, stops by itself): the realistic app under gunicorn
+# (sync, gthread) and Granian with wrk (installed with apt-get when missing), then
+# REQUESTS in-process requests with the RSS growth; fails on any error or restart.
+LOAD_SECONDS ?= 10
+loadtest: $(BENCH_STAMP)
+	$(PY) bench/loadtest.py --duration $(LOAD_SECONDS) --requests $(REQUESTS)
 
 # Every check of `make test` on each Python below, each in its own .venv-pyX
 # (interpreters from pyenv; summary table at the end). Not part of `make test`.

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from . import json
 from . import _speedups
+from ._input import capped_input
 from .globals import _cv_app
 from .globals import current_app
 from .helpers import _split_blueprint_path
@@ -331,9 +332,17 @@ class Request(RequestBase):
 
     @_lazy
     def args(self) -> t.Any:
-        """The query string's parameters, in :attr:`parameter_storage_class`."""
+        """The query string's parameters, in :attr:`parameter_storage_class`.
+
+        Raw bytes that are not UTF-8 (which werkzeug fails on, a 500) are
+        replaced with U+FFFD, as werkzeug does in the path."""
         if not _OWN_ARGS:
-            return _WZ_ARGS(self)
+            try:
+                return _WZ_ARGS(self)
+            except UnicodeDecodeError:
+                return _decode_fields(
+                    self.parameter_storage_class, self.query_string.decode(errors="replace")
+                )
         raw = self.environ.get("QUERY_STRING", "")
         if (
             type(raw) is str
@@ -345,7 +354,7 @@ class Request(RequestBase):
             # the bytes form (bench: query_args).
             text = raw
         else:
-            text = self.query_string.decode()
+            text = self.query_string.decode(errors="replace")
         return _decode_fields(self.parameter_storage_class, text)
 
     def _plain_body_stream(self) -> LimitedStream | None:
@@ -376,9 +385,16 @@ class Request(RequestBase):
         # PERF: skips get_input_stream's second parse of the headers for the
         # common Content-Length body (bench: form_post, json_post).
         found = self._plain_body_stream()
-        if found is None:
-            return _WZ_STREAM(self)
-        return t.cast(t.IO[bytes], found)
+        if found is not None:
+            return t.cast(t.IO[bytes], found)
+        if not self.shallow:
+            # A body the server terminates is held to MAX_CONTENT_LENGTH
+            # with or without Content-Length (deliberately unlike werkzeug,
+            # which cuts it silently at the limit; see flaskfast._input).
+            capped = capped_input(self.environ, self.max_content_length)
+            if capped is not None:
+                return capped
+        return _WZ_STREAM(self)
 
     def _read_body(self) -> bytes:
         """``self.stream.read()`` (the class keeps werkzeug's ``stream``)."""
@@ -543,7 +559,7 @@ class Request(RequestBase):
         # FormDataParser and stream plumbing around werkzeug's decoding
         # (bench: form_post).
         if not (self._stock_form and self._load_urlencoded()):
-            super()._load_form_data()
+            self._parse_form_closing_files()
         # In debug mode, reading request.files[...] from a form that was not
         # sent as multipart gets an error explaining the missing enctype.
         app_ctx = _cv_app.get(None)  # PERF: no proxy (bench: form_post)
@@ -557,6 +573,29 @@ class Request(RequestBase):
 
             attach_enctype_error_multidict(self)
 
+    def _parse_form_closing_files(self) -> None:
+        """werkzeug's form parsing; the files it opened for uploads of a body
+        it then gives up on (413 part way through, a client gone) are closed
+        here instead of being left open for the garbage collector."""
+        opened: list[t.IO[bytes]] = []
+        make_file = self._get_file_stream
+
+        def tracked(*args: t.Any, **kwargs: t.Any) -> t.IO[bytes]:
+            file = make_file(*args, **kwargs)
+            opened.append(file)
+            return file
+
+        # The parser takes its file factory from this attribute when made.
+        self._get_file_stream = tracked  # type: ignore[method-assign]
+        try:
+            super()._load_form_data()
+        except BaseException:
+            for file in opened:
+                file.close()
+            raise
+        finally:
+            del self._get_file_stream
+
     def get_json(
         self, force: bool = False, silent: bool = False, cache: bool = True
     ) -> t.Any | None:
@@ -565,7 +604,10 @@ class Request(RequestBase):
         if cache and self._stock_json:
             loads = json._plain_loads(self.json_module)
         if loads is None:
-            return super().get_json(force, silent, cache)
+            try:
+                return super().get_json(force, silent, cache)
+            except RecursionError as e:
+                return self._json_too_deep(e, silent, cache)
         # PERF: the stock steps inline: the content type parsed once, the
         # body read in one go, the standard library's parser called directly
         # (bench: json_post).
@@ -593,7 +635,27 @@ class Request(RequestBase):
             # werkzeug's handling (silent, on_json_loading_failed, caching)
             # on the cached body; the standard parser fails the same way.
             return super().get_json(force, silent, cache)
+        except RecursionError as e:
+            return self._json_too_deep(e, silent, cache)
         self._cached_json = (value, value)
+        return value
+
+    def _json_too_deep(self, error: RecursionError, silent: bool, cache: bool) -> t.Any:
+        """What ``get_json`` gives for a body nested deeper than the parser
+        can go: the handling of malformed JSON (``None`` when ``silent``,
+        else :meth:`on_json_loading_failed`, a 400 by default, cached as
+        werkzeug caches it) with a ``ValueError`` caused by ``error``.
+        Deliberately unlike Flask, where the ``RecursionError`` escapes as
+        a 500."""
+        failure = ValueError(f"the JSON is nested too deeply ({error})")
+        failure.__cause__ = error
+        if silent:
+            if cache:
+                self._cached_json = (self._cached_json[0], None)
+            return None
+        value = self.on_json_loading_failed(failure)
+        if cache:
+            self._cached_json = (value, self._cached_json[1])
         return value
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:

@@ -144,6 +144,11 @@ def test_args_equal_werkzeug(query: bytes) -> None:
     environ = _environ(query=query)
     ours = _outcome(lambda: Request(_copy(environ)).args)
     theirs = _outcome(lambda: WerkzeugRequest(_copy(environ)).args)
+    if theirs[:2] == ("error", "UnicodeDecodeError"):
+        # A deliberate difference (tests/test_reliability_requests.py): raw
+        # non-UTF-8 query bytes are replaced with U+FFFD, not an error.
+        replaced = _environ(query=query.decode(errors="replace").encode())
+        theirs = _outcome(lambda: WerkzeugRequest(replaced).args)
     assert ours == theirs
 
 
@@ -238,14 +243,19 @@ def test_form_equals_werkzeug(
 def test_form_with_streamed_bodies_equals_werkzeug(
     extra: dict[str, t.Any], length: str | None, limit: int | None
 ) -> None:
-    environ = _environ(
-        b"a=1&b=%41", content_type=FORM_TYPES[0], content_length=length, extra=extra
-    )
+    body = b"a=1&b=%41"
+    environ = _environ(body, content_type=FORM_TYPES[0], content_length=length, extra=extra)
     states = []
     for cls in (Request, WerkzeugRequest):
         req = cls(_copy(environ))
         req.max_content_length = limit
         states.append(_form_state(req))
+    if "wsgi.input_terminated" in extra and limit is not None and states[0] != states[1]:
+        # A deliberate difference (tests/test_input.py): werkzeug cuts a
+        # server-terminated body at the limit, flaskfast refuses it.
+        assert states[0][0][:3] == ("http error", "RequestEntityTooLarge", 413)
+        assert states[1][0][0] == "value"
+        return
     assert states[0] == states[1]
 
 
@@ -556,7 +566,31 @@ def test_views_answer_like_flask(
     environ = _environ(body, content_type=content_type, query=b"what=" + what + b"&" + query,
                        content_length=None if chunked else "auto", extra=extra)  # fmt: skip
     answers = [_call(app, environ) for app in _APP_PAIRS[pair]]
+    if answers[1][0].startswith("500") and not _is_utf8(query):
+        # A deliberate difference (tests/test_reliability_requests.py): Flask
+        # fails on raw non-UTF-8 query bytes; flaskfast replaces them.
+        assert not answers[0][0].startswith("500")
+        return
+    limit = _CONFIGS[pair].get("MAX_CONTENT_LENGTH")
+    if chunked and limit is not None and len(body) >= limit and answers[0] != answers[1]:
+        # Deliberate differences (tests/test_input.py): Flask reads a chunked
+        # body cut at the limit, flaskfast refuses it; Flask refuses a second
+        # read of a body of exactly the limit, flaskfast finds it ended.
+        if len(body) > limit:
+            assert answers[0][0] == "413 REQUEST ENTITY TOO LARGE"
+        else:
+            assert answers[1][0] == "413 REQUEST ENTITY TOO LARGE"
+            assert answers[0][0] != "413 REQUEST ENTITY TOO LARGE"
+        return
     assert answers[0] == answers[1]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _call(app: t.Any, environ: dict[str, t.Any]) -> tuple[str, bytes]:

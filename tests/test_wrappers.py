@@ -120,7 +120,13 @@ def test_lazy_attributes_equal_werkzeug(environ: dict[str, t.Any]) -> None:
     ours = Request(dict(environ))
     theirs = WerkzeugRequest(dict(environ))
     for name in LAZY_ATTRIBUTES + DERIVED_ATTRIBUTES + ("args",):
-        assert _observe(ours, name) == _observe(theirs, name), name
+        want = _observe(theirs, name)
+        if name == "args" and want == ("raised", UnicodeDecodeError):
+            # A deliberate difference (tests/test_reliability_requests.py):
+            # raw non-UTF-8 query bytes are replaced, not an error.
+            replaced = theirs.query_string.decode(errors="replace").encode().decode("latin-1")
+            want = WerkzeugRequest({**environ, "QUERY_STRING": replaced}).args
+        assert _observe(ours, name) == want, name
     assert _headers_list(ours) == _headers_list(theirs)
 
 

@@ -42,6 +42,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
+from .._faults import teardown_failed
 from ..globals import _cv_app
 from ..globals import _cv_request
 from ..globals import request as _request_proxy
@@ -280,10 +281,16 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
             environ[_PRESERVE](_cv_get(_cv_request))
         if error is not None and self.should_ignore_error(error):
             error = None
-        if _stock(type(ctx), ctx.__dict__, "pop", request_ctx_pop):
-            request_ctx_pop(ctx, error)
-        else:
-            ctx.pop(error)
+        try:
+            if _stock(type(ctx), ctx.__dict__, "pop", request_ctx_pop):
+                request_ctx_pop(ctx, error)
+            else:
+                ctx.pop(error)
+        except Exception as e:
+            # A failing teardown function is logged, and the client gets the
+            # response already made, unless the app propagates exceptions.
+            if teardown_failed(self, ctx, e):
+                raise
 
 
 _ENVIRON_STRINGS = (
