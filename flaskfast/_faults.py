@@ -46,3 +46,20 @@ def teardown_failed(app: t.Any, ctx: t.Any, error: Exception) -> bool:
         exc_info=(type(error), error, error.__traceback__),
     )
     return False
+
+
+def handler_failed(app: t.Any, ctx: t.Any, error: Exception) -> bool:
+    """As :func:`teardown_failed`, for ``error`` raised by ``handle_exception``
+    (the 500 error handler): ``True`` when it must propagate, else logged."""
+    if propagates(app):
+        return True
+    request = getattr(ctx, "request", None)
+    try:
+        where = f" on {request.path} [{request.method}]"  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001
+        where = ""
+    app.logger.error(
+        f"Exception in the 500 error handler{where}",
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    return False

@@ -128,13 +128,6 @@ def test_debug_mode_is_where_details_show() -> None:
         _call(app, "fail=view")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an exception from the 500 error handler itself escapes wsgi_app in"
-    " flaskfast as in Flask; the fix (answer werkzeug's plain 500 and log once"
-    " when handle_exception raises outside propagation) belongs in"
-    " _speedups/pipeline.py's wsgi_app, which this branch may not change",
-)
 def test_failing_500_handler_is_a_plain_500() -> None:
     app, records = _make_app()
 
@@ -143,6 +136,10 @@ def test_failing_500_handler_is_a_plain_500() -> None:
         raise ValueError("the 500 handler failed")
 
     assert _call(app, "fail=view")[0] == "500 INTERNAL SERVER ERROR"
+    # The view's error and the handler's, each logged once.
+    errors = [r.exc_info[1] for r in records.records if r.exc_info]
+    assert [type(e) for e in errors] == [RuntimeError, ValueError]
+    assert str(errors[1]) == "the 500 handler failed"
 
 
 @pytest.mark.xfail(

@@ -42,6 +42,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
+from .._faults import handler_failed
 from .._faults import teardown_failed
 from ..globals import _cv_app
 from ..globals import _cv_request
@@ -268,7 +269,14 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
                 response = self.full_dispatch_request()
         except Exception as e:
             error = e
-            response = self.handle_exception(e)
+            try:
+                response = self.handle_exception(e)
+            except Exception as handler_error:
+                # The 500 handler (or handle_exception) failed: answer
+                # werkzeug's plain 500, unless the app propagates.
+                if handler_failed(self, ctx, handler_error):
+                    raise
+                response = InternalServerError()
         except:  # noqa: E722
             error = sys.exc_info()[1]
             raise
