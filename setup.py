@@ -95,6 +95,13 @@ def _announce(message: str) -> None:
     warnings.warn(message, PureBuildWarning, stacklevel=2)
 
 
+def _short(exc: BaseException, limit: int = 120) -> str:
+    """An error's first line, cut to ``limit`` characters (a failed compiler
+    command line runs to thousands)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _required() -> bool:
     return bool(flags.extensions_required())
 
@@ -193,7 +200,7 @@ class OptionalBuildExt(build_ext):  # type: ignore[misc]  # untyped base
         try:
             super().build_extension(ext)
         except Exception as exc:
-            raise RuntimeError(f"extension {ext.name!r}: {type(exc).__name__}: {exc}") from exc
+            raise RuntimeError(f"{ext.name}: {type(exc).__name__}: {_short(exc)}") from exc
 
     def _fall_back(self, exc: BaseException) -> None:
         for ext in self.extensions:

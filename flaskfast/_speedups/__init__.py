@@ -74,7 +74,7 @@ def _pure_reason() -> str | None:
             f" {platform.python_implementation()}"
         )
     if not _compiled_pipeline_exists():
-        return "no compiled kernels installed (a pure-Python build)"
+        return "no compiled kernels installed"
     return None
 
 

@@ -132,7 +132,7 @@ def test_reason_when_no_compiled_kernels_are_installed() -> None:
     prelude = "import importlib.machinery; importlib.machinery.EXTENSION_SUFFIXES[:] = []"
     assert _selection(prelude) == [
         "python",
-        "no compiled kernels installed (a pure-Python build)",
+        "no compiled kernels installed",
     ]
 
 
