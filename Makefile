@@ -17,7 +17,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml setup.py $(KERNELS)
+$(STAMP): $(PY) pyproject.toml setup.py _flaskfast_flags.py $(KERNELS)
 	$(PY) -m pip install --quiet -e ".[test,async,dotenv]"
 	touch $(STAMP)
 
