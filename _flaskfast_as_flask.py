@@ -12,14 +12,16 @@ imports ``flask`` (or ``flask.<x>``), when the finder calls
 :func:`flaskfast.install_as_flask` and hands over flaskfast's ``flask``.
 
 This is a top-level module, not part of the ``flaskfast`` package, so that
-activating it does not import flaskfast. Values ``""``, ``0``, ``false``,
-``no`` and ``off`` (any case) leave ``import flask`` alone.
+activating it does not import flaskfast. The variable is read by
+:mod:`_flaskfast_flags`, like every flaskfast switch: values ``""``, ``0``,
+``false``, ``no`` and ``off`` (any case) leave ``import flask`` alone.
 """
 
 from __future__ import annotations
 
-import os
 import sys
+
+import _flaskfast_flags
 
 # PERF: not `typing.TYPE_CHECKING`: with FLASKFAST_AS_FLASK set, this module is
 # imported by every Python process at start-up, and typing costs ~5 ms.
@@ -29,13 +31,12 @@ if TYPE_CHECKING:  # pragma: no cover
     import types
     import typing as t
 
-ENV_VAR = "FLASKFAST_AS_FLASK"
+ENV_VAR = _flaskfast_flags.AS_FLASK
 
 
 def enabled() -> bool:
     """Whether ``FLASKFAST_AS_FLASK`` asks for flaskfast."""
-    value = os.environ.get(ENV_VAR, "")
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return _flaskfast_flags.flag(ENV_VAR)
 
 
 class AsFlaskFinder:

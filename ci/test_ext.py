@@ -173,7 +173,7 @@ def digest(*parts: bytes) -> str:
 #: ci/, bench/) does not rebuild it.
 WHEEL_INPUTS = (
     "setup.py", "pyproject.toml", "README.md", "_flaskfast_as_flask.py",
-    "flaskfast_as_flask.pth",
+    "_flaskfast_flags.py", "flaskfast_as_flask.pth", "MANIFEST.in",
 )
 
 

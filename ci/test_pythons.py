@@ -49,7 +49,7 @@ LOGS = ROOT / ".cache" / "test-pythons"
 DEFAULT_PYTHONS = ("3.9", "3.11", "3.13")
 EXTRAS = "test,async,dotenv"
 # Files whose change means the environment must be reinstalled (and rebuilt).
-BUILD_INPUTS = ("pyproject.toml", "setup.py")
+BUILD_INPUTS = ("pyproject.toml", "setup.py", "_flaskfast_flags.py")
 STAMP_NAME = ".flaskfast-installed"
 
 

@@ -52,7 +52,6 @@ from ._install import install_as_flask as install_as_flask
 
 def __getattr__(name: str) -> t.Any:
     if name == "__version__":
-        import importlib.metadata
         import warnings
 
         warnings.warn(
@@ -61,7 +60,9 @@ def __getattr__(name: str) -> t.Any:
             DeprecationWarning,
             stacklevel=2,
         )
-        return importlib.metadata.version("flaskfast")
+        from ._version import __version__
+
+        return __version__
     if name.startswith("__"):
         # Dunder probes (``__path__`` by every ``from module import``)
         # never name the older API.

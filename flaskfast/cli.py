@@ -333,17 +333,32 @@ def _dist_version(name: str) -> str | None:
         return None
 
 
+def implementation_line() -> str:
+    """``flaskfast implementation: cython``, or ``python (<why>)`` when pure:
+    which code runs, as ``flaskfast._speedups`` chose it at import."""
+    from ._speedups import IMPLEMENTATION
+    from ._speedups import IMPLEMENTATION_REASON
+
+    if IMPLEMENTATION_REASON is None:
+        return f"flaskfast implementation: {IMPLEMENTATION}"
+    return f"flaskfast implementation: {IMPLEMENTATION} ({IMPLEMENTATION_REASON})"
+
+
 def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> None:
-    """``--version`` callback: print Python, Flask API and Werkzeug versions."""
+    """``--version`` callback: print the Python, Flask API (with flaskfast's
+    own version) and Werkzeug versions, as Flask does, then which
+    implementation runs (compiled kernels or pure Python, and why)."""
     if not value or ctx.resilient_parsing:
         return
 
-    ff_version = _dist_version("flaskfast") or "unknown"
+    from ._version import __version__ as ff_version
+
     werkzeug_version = _dist_version("werkzeug") or "unknown"
     click.echo(
         f"Python {platform.python_version()}\n"
         f"Flask {FLASK_API_VERSION} (flaskfast {ff_version})\n"
-        f"Werkzeug {werkzeug_version}",
+        f"Werkzeug {werkzeug_version}\n"
+        f"{implementation_line()}",
         color=ctx.color,
     )
     ctx.exit()
@@ -351,7 +366,8 @@ def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> Non
 
 version_option = click.Option(
     ["--version"],
-    help="Print the Python, Flask and Werkzeug versions and exit.",
+    help="Print the Python, Flask and Werkzeug versions, flaskfast's version and"
+    " implementation, and exit.",
     expose_value=False,
     callback=get_version,
     is_flag=True,

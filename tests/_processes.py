@@ -115,6 +115,7 @@ def make_flaskless_python(tmp: Path) -> Path:
     links.mkdir()
     _link(Path(flaskfast.__file__).resolve().parent, links)
     _link(ROOT / "_flaskfast_as_flask.py", links)
+    _link(ROOT / "_flaskfast_flags.py", links)
     for module_name, dist_name in (*_DEPENDENCIES, ("flaskfast", "flaskfast")):
         if module_name != "flaskfast":
             module = __import__(module_name)

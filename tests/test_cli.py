@@ -349,6 +349,37 @@ def test_version_option(runner: CliRunner) -> None:
     assert lines[0].startswith("Python ")
     assert lines[1].startswith("Flask 3.1.3 (flaskfast ")
     assert lines[2].startswith("Werkzeug ")
+    assert lines[3].startswith("flaskfast implementation: ")
+
+
+@pytest.mark.parametrize(
+    ("implementation", "reason", "expected"),
+    [
+        ("cython", None, "flaskfast implementation: cython"),
+        (
+            "python",
+            "disabled by FLASKFAST_NO_EXTENSIONS=1",
+            "flaskfast implementation: python (disabled by FLASKFAST_NO_EXTENSIONS=1)",
+        ),
+    ],
+)
+def test_version_option_names_the_implementation(
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    implementation: str,
+    reason: str | None,
+    expected: str,
+) -> None:
+    import flaskfast._speedups as speedups
+    from flaskfast._version import __version__
+
+    monkeypatch.setattr(speedups, "IMPLEMENTATION", implementation)
+    monkeypatch.setattr(speedups, "IMPLEMENTATION_REASON", reason)
+    result = runner.invoke(FlaskGroup(), ["--version"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[1] == f"Flask 3.1.3 (flaskfast {__version__})"
+    assert lines[3] == expected
 
 
 def test_env_file_option(project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

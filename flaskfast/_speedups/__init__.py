@@ -11,11 +11,16 @@ Two kinds of modules live here:
   file into an extension module of the same name; otherwise (or when pure
   code is asked for) the ``.py`` file itself is imported.
 
-Pure code is used when ``FLASKFAST_NO_EXTENSIONS`` is set to a true value
-(anything but empty, ``0``, ``false``, ``no`` and ``off``), on interpreters
-other than CPython, or when any compiled module fails to import.  They are
-never mixed: either every kernel and the pipeline are compiled or none is.
-Public modules import them only from here::
+Pure code is used when ``FLASKFAST_NO_EXTENSIONS`` is on (read by
+:mod:`_flaskfast_flags`, as ``setup.py`` reads it: anything but unset, empty,
+``0``, ``false``, ``no`` and ``off``), on interpreters other than CPython, when
+no compiled kernels are installed, or when any compiled module fails to
+import.  They are never mixed: either every kernel and the pipeline are
+compiled or none is.  :data:`IMPLEMENTATION` says which runs and
+:data:`IMPLEMENTATION_REASON` why it is pure; compiled kernels that are
+installed but fail to import also raise a :class:`RuntimeWarning` at import
+(a silent fallback would hide a broken build).  Public modules import them
+only from here::
 
     from ._speedups import pipeline
 """
@@ -26,6 +31,7 @@ import os
 import platform
 import sys
 import typing as t
+import warnings
 from importlib import import_module
 from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.machinery import SourceFileLoader
@@ -34,16 +40,18 @@ from importlib.util import spec_from_file_location
 from pathlib import Path
 from types import ModuleType
 
-KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers")
+import _flaskfast_flags
 
-_FALSE = ("", "0", "false", "no", "off")
+KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers")
 
 
 def extensions_disabled() -> bool:
     """True when the environment asks for pure Python (or the interpreter
     is not CPython, which the compiled modules are built for)."""
-    flag = os.environ.get("FLASKFAST_NO_EXTENSIONS", "").strip().lower()
-    return flag not in _FALSE or platform.python_implementation() != "CPython"
+    return (
+        _flaskfast_flags.flag(_flaskfast_flags.NO_EXTENSIONS)
+        or platform.python_implementation() != "CPython"
+    )
 
 
 def _load_kernels(suffix: str) -> dict[str, ModuleType]:
@@ -55,13 +63,36 @@ def _compiled_pipeline_exists() -> bool:
     return any((here / f"pipeline{suffix}").is_file() for suffix in EXTENSION_SUFFIXES)
 
 
-def _select() -> tuple[str, dict[str, ModuleType]]:
-    if not extensions_disabled() and _compiled_pipeline_exists():
+def _pure_reason() -> str | None:
+    """Why compiled code is not even tried, or None when it should be."""
+    if _flaskfast_flags.flag(_flaskfast_flags.NO_EXTENSIONS):
+        value = os.environ[_flaskfast_flags.NO_EXTENSIONS]
+        return f"disabled by {_flaskfast_flags.NO_EXTENSIONS}={value}"
+    if platform.python_implementation() != "CPython":
+        return (
+            "the compiled kernels are built for CPython, this is"
+            f" {platform.python_implementation()}"
+        )
+    if not _compiled_pipeline_exists():
+        return "no compiled kernels installed"
+    return None
+
+
+def _select() -> tuple[str, str | None, dict[str, ModuleType]]:
+    """(implementation, why it is pure or None, the kernel modules)."""
+    reason = _pure_reason()
+    if reason is None:
         try:
-            return "cython", _load_kernels("c")
-        except ImportError:
-            pass
-    return "python", _load_kernels("py")
+            return "cython", None, _load_kernels("c")
+        except ImportError as e:
+            reason = f"a compiled kernel failed to import: {type(e).__name__}: {e}"
+            warnings.warn(
+                f"flaskfast runs as pure Python: {reason}. Reinstall flaskfast,"
+                f" or set {_flaskfast_flags.NO_EXTENSIONS}=1 to choose pure Python.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    return "python", reason, _load_kernels("py")
 
 
 def _load_pipeline(compiled: bool) -> ModuleType:
@@ -75,7 +106,7 @@ def _load_pipeline(compiled: bool) -> ModuleType:
             raise ImportError(
                 f"flaskfast's compiled kernels loaded but its compiled pipeline"
                 f" did not ({e}); reinstall flaskfast, or set"
-                " FLASKFAST_NO_EXTENSIONS=1 to run it as pure Python."
+                f" {_flaskfast_flags.NO_EXTENSIONS}=1 to run it as pure Python."
             ) from e
     path = Path(__file__).with_name("pipeline.py")
     loader = SourceFileLoader(name, str(path))
@@ -95,7 +126,11 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from . import pipeline as pipeline
 
 IMPLEMENTATION: t.Literal["cython", "python"]
-_impl, _modules = _select()
+#: Why :data:`IMPLEMENTATION` is ``"python"`` (``None`` when compiled): the
+#: variable, the interpreter, no compiled kernels installed, or the import
+#: error of a compiled kernel.
+IMPLEMENTATION_REASON: str | None
+_impl, IMPLEMENTATION_REASON, _modules = _select()
 IMPLEMENTATION = _impl  # type: ignore[assignment]
 
 router: ModuleType = _modules["router"]
@@ -116,6 +151,7 @@ def __getattr__(name: str) -> ModuleType:
 
 __all__ = [
     "IMPLEMENTATION",
+    "IMPLEMENTATION_REASON",
     "KERNELS",
     "builder",
     "headers",
