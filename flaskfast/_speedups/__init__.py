@@ -3,7 +3,7 @@
 Two kinds of modules live here:
 
 * **Kernels** (``router``, ``builder``, ``response``,
-  ``headers``): small leaf modules that
+  ``headers``, ``markup``): small leaf modules that
   import nothing from flaskfast, each written twice: ``<name>_py.py`` (the
   readable spec) and ``<name>_c.pyx`` (Cython, same functions, same errors).
 * **The pipeline** (``pipeline.py`` + ``pipeline.pxd``): the request pipeline,
@@ -34,7 +34,7 @@ from importlib.util import spec_from_file_location
 from pathlib import Path
 from types import ModuleType
 
-KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers")
+KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers", "markup")
 
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -102,6 +102,7 @@ router: ModuleType = _modules["router"]
 builder: ModuleType = _modules["builder"]
 response: ModuleType = _modules["response"]
 headers: ModuleType = _modules["headers"]
+markup: ModuleType = _modules["markup"]
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -119,6 +120,7 @@ __all__ = [
     "KERNELS",
     "builder",
     "headers",
+    "markup",
     "pipeline",
     "response",
     "router",

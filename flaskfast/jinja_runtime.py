@@ -1,0 +1,101 @@
+"""Cheaper evaluation of Jinja templates, through Jinja's documented extension
+points, with exactly Jinja's results.
+
+:class:`Context` and :class:`CodeGenerator` are the ``context_class`` and
+``code_generator_class`` of flaskfast's template environment
+(:class:`flaskfast.templating.Environment`). Each fast path here recognises the
+common case by exact types and otherwise defers to Jinja's own code, so the
+output, the exceptions and the tracebacks are Jinja's. Jinja's own test suite
+runs on this environment (``ci/jinja_suite.py``).
+"""
+
+from __future__ import annotations
+
+import typing as t
+from types import BuiltinFunctionType
+from types import FunctionType
+from types import MethodType
+
+import markupsafe
+from jinja2.compiler import CodeGenerator as JinjaCodeGenerator
+from jinja2.compiler import Frame
+from jinja2.nodes import Template as TemplateNode
+from jinja2.runtime import Context as JinjaContext
+from jinja2.utils import internalcode
+
+from ._speedups import markup
+
+#: :func:`markupsafe.escape`, compiled when flaskfast's kernels are.
+escape = markup.escape
+
+_jinja_call = JinjaContext.call
+# Keyword names that Jinja's ``Context.call`` binds itself (its mangled
+# parameters): a call passing one of them gets Jinja's TypeError.
+_OWN_PARAMETERS = frozenset(("_Context__self", "_Context__obj"))
+_STOP_ITERATION_MESSAGE = (
+    "value was undefined because a callable raised a StopIteration exception"
+)
+
+
+class Context(JinjaContext):
+    """Jinja's template context with a cheaper :meth:`call`."""
+
+    @internalcode
+    def call(
+        self, obj: t.Callable[..., t.Any], /, *args: t.Any, **kwargs: t.Any
+    ) -> t.Any:
+        """Call ``obj`` as Jinja's ``Context.call`` does.
+
+        PERF: Jinja looks up ``__call__`` and ``jinja_pass_arg`` (twice each,
+        through ``hasattr``) on every call of a global such as ``url_for`` or
+        ``get_flashed_messages`` from a template. For a plain Python function,
+        a bound method of one, or a builtin, those lookups have a known answer
+        unless the function's ``__dict__`` says otherwise: such a callable is
+        called directly. Anything else (callable objects, functions marked
+        with ``pass_context`` and the like) goes through Jinja's code.
+        """
+        if __debug__:
+            __traceback_hide__ = True  # noqa: F841
+        kind = type(obj)
+        if kind is MethodType:
+            func = obj.__func__  # type: ignore[attr-defined]
+            if type(func) is not FunctionType:
+                return _jinja_call(self, obj, *args, **kwargs)
+            # The method's own ``__call__`` is its type's; its other
+            # attributes are its function's.
+            if func.__dict__ and func.__dict__.get("jinja_pass_arg") is not None:
+                return _jinja_call(self, obj, *args, **kwargs)
+        elif kind is FunctionType:
+            attributes = obj.__dict__
+            if attributes and (
+                "__call__" in attributes or attributes.get("jinja_pass_arg") is not None
+            ):
+                return _jinja_call(self, obj, *args, **kwargs)
+        elif kind is not BuiltinFunctionType:
+            return _jinja_call(self, obj, *args, **kwargs)
+        if kwargs:
+            if not _OWN_PARAMETERS.isdisjoint(kwargs):
+                return _jinja_call(self, obj, *args, **kwargs)
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            return self.environment.undefined(_STOP_ITERATION_MESSAGE)
+
+
+class CodeGenerator(JinjaCodeGenerator):
+    """Jinja's code generator; the module it writes escapes output with
+    the compiled :func:`escape` when flaskfast's kernels are compiled.
+
+    PERF: every autoescaped ``{{ ... }}`` calls ``escape``; markupsafe's
+    runs two Python frames (see ``_speedups/markup_c.pyx``). The generated
+    module imports Jinja's runtime names first; a last line rebinds
+    ``escape``, which the template's functions look up when they run. The
+    lines above it, and so the template's debug line numbers, are Jinja's.
+    """
+
+    def visit_Template(self, node: TemplateNode, frame: Frame | None = None) -> None:
+        super().visit_Template(node, frame)
+        if escape is not markupsafe.escape:
+            self.writeline(f"from {__name__} import escape")
