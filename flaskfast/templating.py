@@ -19,6 +19,7 @@ from .globals import request as request
 from .helpers import stream_with_context as stream_with_context
 from .jinja_runtime import CodeGenerator
 from .jinja_runtime import Context
+from .jinja_runtime import Template as _FastTemplate
 from .signals import before_render_template as before_render_template
 from .signals import template_rendered as template_rendered
 
@@ -66,6 +67,7 @@ class Environment(BaseEnvironment):
 
     context_class = Context
     code_generator_class = CodeGenerator
+    template_class = _FastTemplate
 
     def __init__(self, app: App, **options: t.Any) -> None:
         if "loader" not in options:

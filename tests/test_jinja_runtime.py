@@ -6,6 +6,7 @@ a plain ``jinja2.Environment`` with the same options.
 
 from __future__ import annotations
 
+import collections
 import traceback
 import typing as t
 
@@ -210,3 +211,58 @@ def test_subclass_overriding_call_is_used() -> None:
     ours.context_class = Recording
     assert ours.from_string("{{ plain(1) }}").render() == "plain(1,)[]"
     assert Recording.calls == [plain]
+
+
+def _context_state(context: t.Any) -> tuple[t.Any, ...]:
+    return (
+        type(context.parent),
+        list(context.parent.items()),
+        context.globals_keys,
+        context.vars,
+        context.name,
+        sorted(context.blocks),
+    )
+
+
+@pytest.mark.parametrize(
+    "vars", [None, {}, {"x": 1}, {"range": "shadowed", "new": 2}, {"tg": "over template global"}]
+)
+@pytest.mark.parametrize("template_globals", [None, {"tg": 1, "range": "template's"}])
+def test_new_context_as_jinja(vars: t.Any, template_globals: t.Any) -> None:
+    ours, theirs = environments()
+    for env in (ours, theirs):
+        env.loader = jinja2.DictLoader({"t.html": "{% block b %}{{ x }}{% endblock %}"})
+    ours_template = ours.get_template("t.html", globals=template_globals)
+    theirs_template = theirs.get_template("t.html", globals=template_globals)
+    assert type(ours_template) is jinja_runtime.Template
+    ours_context = ours_template.new_context(vars)
+    assert type(ours_context) is jinja_runtime.Context
+    assert _context_state(ours_context) == _context_state(theirs_template.new_context(vars))
+    expected = outcome(lambda: theirs_template.render(vars or {}))
+    assert outcome(lambda: ours_template.render(vars or {})) == expected
+
+
+@pytest.mark.parametrize(
+    ("vars", "shared", "locals"),
+    [
+        ({"x": 1}, True, None),
+        ({"x": 1}, False, {"y": 2, "z": jinja2.utils.missing}),
+        ({"x": 1}, True, {"y": 2}),
+        ({1: "not a str key"}, False, None),
+        (jinja2.utils.LRUCache(2), False, None),
+    ],
+)
+def test_new_context_other_arguments_as_jinja(vars: t.Any, shared: bool, locals: t.Any) -> None:
+    ours, theirs = environments()
+    expected = outcome(lambda: _context_state(theirs.from_string("x").new_context(vars, shared, locals)))
+    got = outcome(lambda: _context_state(ours.from_string("x").new_context(vars, shared, locals)))
+    assert got == expected
+
+
+def test_new_context_with_other_globals_mappings_as_jinja() -> None:
+    ours, theirs = environments()
+    for env in (ours, theirs):
+        env.globals = collections.OrderedDict(a=1, b=2)  # not a dict: Jinja's path
+    assert _context_state(ours.from_string("x").new_context({"c": 3})) == _context_state(
+        theirs.from_string("x").new_context({"c": 3})
+    )
