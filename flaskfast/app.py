@@ -67,6 +67,7 @@ from .sessions import SecureCookieSessionInterface
 from .sessions import SessionInterface
 from .signals import got_request_exception
 from .templating import Environment
+from .templating import update_template_context as _update_template_context
 from .wrappers import Request
 from .wrappers import Response
 
@@ -258,20 +259,9 @@ class Flask(App):
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context``; values the
-        caller passed win over injected ones."""
-        names: t.Iterable[str | None] = _NO_BLUEPRINT
-        ctx = _cv_request.get(None)
-        if ctx is not None:
-            blueprints = ctx.request.blueprints
-            if blueprints:
-                names = chain(names, reversed(blueprints))
-        original = context.copy()
-        processors = self.template_context_processors
-        for name in names:
-            if name in processors:
-                for func in processors[name]:
-                    context.update(self.ensure_sync(func)())
-        context.update(original)
+        caller passed win over injected ones (see
+        :func:`flaskfast.templating.update_template_context`)."""
+        _update_template_context(self, context)
 
     def make_shell_context(self) -> dict[str, t.Any]:
         """Names available in ``flask shell``: ``app``, ``g`` and those of
