@@ -219,3 +219,33 @@ def test_signals_only_with_receivers(fw: types.ModuleType) -> None:
         ("before", ["g", "request", "v"]),
         ("after", ["g", "request", "v"]),
     ]
+
+
+@pytest.mark.parametrize("auto_reload", [False, True])
+def test_template_lookup_asks_loaders_once_as_flask(tmp_path: t.Any, auto_reload: bool) -> None:
+    """A cached template is not looked up again (the app's and blueprints'
+    loaders are searched on the first render only), with or without
+    ``TEMPLATES_AUTO_RELOAD`` while the file is unchanged."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "bp").mkdir()
+    (tmp_path / "bp" / "page.html").write_text("{% extends 'base.html' %}{% block b %}page{% endblock %}")
+    (tmp_path / "app" / "base.html").write_text("[{% block b %}{% endblock %}]")
+    results = {}
+    for fw in FRAMEWORKS:
+        app = fw.Flask(__name__, template_folder=str(tmp_path / "app"))
+        app.config["TEMPLATES_AUTO_RELOAD"] = auto_reload
+        app.register_blueprint(fw.Blueprint("bp", __name__, template_folder=str(tmp_path / "bp")))
+        asked: list[str] = []
+        loader = app.jinja_env.loader
+        original = loader.get_source
+
+        def counting(environment: t.Any, template: str, original: t.Any = original) -> t.Any:
+            asked.append(template)
+            return original(environment, template)
+
+        loader.get_source = counting
+        with app.test_request_context("/"):
+            bodies = [fw.render_template("page.html") for _ in range(3)]
+        results[fw.__name__] = (bodies, asked)
+    assert results["flaskfast"] == results["flask"]
+    assert results["flaskfast"] == (["[page]"] * 3, ["page.html", "base.html"])
