@@ -58,6 +58,13 @@ class BadStr:
         raise ValueError("no text")
 
 
+class OwnMarkup(markupsafe.Markup):
+    """A Markup subclass with its own ``__html__``: not the ``Markup`` path."""
+
+    def __html__(self) -> str:
+        return "own <html>"
+
+
 class Color(enum.IntEnum):
     RED = 1
 
@@ -87,6 +94,7 @@ VALUES = st.one_of(
     st.none(),
     TEXT.map(markupsafe.Markup),
     TEXT.map(Weird),
+    TEXT.map(OwnMarkup),
     st.sampled_from([Html(), Text(), BadStr(), Color.RED, b"<bytes>", ["<x>"]]),
 )
 
@@ -108,6 +116,7 @@ def test_escape_is_markupsafes(kernel: types.ModuleType, value: t.Any) -> None:
         (markupsafe.Markup("<i>"), "<i>"),
         (Html(), "<b>safe</b>"),
         (Text(), "a &lt; b &amp; &#39;c&#39;"),
+        (OwnMarkup("x"), "own <html>"),
     ],
 )
 def test_escape_examples(kernel: types.ModuleType, value: t.Any, expected: str) -> None:
