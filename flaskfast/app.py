@@ -23,7 +23,6 @@ import sys
 import typing as t
 import weakref
 from datetime import timedelta
-from itertools import chain
 from types import TracebackType
 from urllib.parse import quote as _url_quote
 
@@ -75,8 +74,6 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from .testing import FlaskClient
     from .testing import FlaskCliRunner
-
-_NO_BLUEPRINT: tuple[None] = (None,)
 
 # The environ values a request's URL adapter is bound from, minus PATH_INFO and
 # QUERY_STRING (used for matching only): with the app's settings they decide
