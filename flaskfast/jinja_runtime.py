@@ -5,8 +5,11 @@ points, with exactly Jinja's results.
 ``code_generator_class`` of flaskfast's template environment
 (:class:`flaskfast.templating.Environment`). Each fast path here recognises the
 common case by exact types and otherwise defers to Jinja's own code, so the
-output, the exceptions and the tracebacks are Jinja's. Jinja's own test suite
-runs on this environment (``ci/jinja_suite.py``).
+output and the exceptions are Jinja's, and so are the template tracebacks,
+with one exception: when an object's ``__html__`` or ``__str__`` raises while
+the compiled :func:`escape` escapes it, the traceback has that function's
+frame above markupsafe's. Jinja's own test suite runs on this environment
+(``ci/jinja_suite.py``).
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def _two_dicts(globals: t.Any) -> tuple[dict[str, t.Any], dict[str, t.Any]] | No
 
 
 class Context(JinjaContext):
-    """Jinja's template context with a cheaper :meth:`call`."""
+    """Jinja's template context, cheaper to create and to :meth:`call`
+    through."""
 
     def __init__(
         self,
