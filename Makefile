@@ -13,6 +13,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: test-ext test-ext-cached
 .PHONY: fuzz loadtest test-dev
 .PHONY: wheel test-wheels
+.PHONY: jinja-suite
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +35,11 @@ run: $(STAMP)
 	$(PY) examples/hello.py
 
 # Project tests against the compiled kernels, then the pure-Python twins, then
-# Flask's own suite (both modes, baseline gate), then the extensions' suites
+# Flask's own suite (both modes, baseline gate), then Jinja's own suite on
+# flaskfast's environment (both modes), then the extensions' suites
 # when their sdists are cached (see test-ext), then a short benchmark.
 # FLASKFAST_AS_FLASK is unset: the tests compare flaskfast with the real Flask.
-test: test-compiled test-pure conformance test-ext-cached bench-quick
+test: test-compiled test-pure conformance jinja-suite test-ext-cached bench-quick
 
 test-compiled: $(STAMP)
 	env -u FLASKFAST_NO_EXTENSIONS -u FLASKFAST_AS_FLASK $(PY) -m pytest -q -rs
@@ -47,6 +49,12 @@ test-pure: $(STAMP)
 
 conformance: $(STAMP)
 	env -u FLASKFAST_AS_FLASK $(PY) ci/conformance.py --tb=line
+
+# Jinja's own test suite (from the sdist of the installed Jinja2 3.1.x, cached
+# in .cache/) with flaskfast's template environment in place of Jinja's,
+# compiled and pure; the plugin checks that every environment is flaskfast's.
+jinja-suite: $(STAMP)
+	env -u FLASKFAST_AS_FLASK $(PY) ci/jinja_suite.py
 
 # Flask-Login, Flask-WTF, flask-cors, Flask-SQLAlchemy and Flask-Caching: their
 # own suites, unmodified, under FLASKFAST_AS_FLASK=1, compiled and pure, each in

@@ -20,7 +20,8 @@ otherwise pass every check in pure mode twice.
 Then, in that environment: the project tests compiled and pure, Flask
 3.1.3's own suite in both modes (``ci/conformance.py``, baseline gate), the
 same suite against the real Flask 3.1.3 (``--mode flask``; flaskfast must pass
-as many tests as Flask does on that Python, in both modes), and
+as many tests as Flask does on that Python, in both modes), Jinja's own
+suite on flaskfast's environment (``ci/jinja_suite.py``, both modes), and
 ``bench/compare.py --quick --gate --suites basic``. Every step runs even when an earlier one
 failed; a summary table closes the run, and the exit status is 1 when any
 step failed. The output of each Python is also kept in
@@ -236,6 +237,9 @@ def check_python(version: str, bench: bool) -> Result:
                 f"test-pythons: flaskfast passes {result.conformance} of Flask's suite,"
                 f" the real Flask {flask}\n"
             )
+
+        code, output = run(log, [str(python), "ci/jinja_suite.py"], env=environment(False))
+        result.steps["jinja suite"] = code == 0
 
         if bench:
             code, output = run(

@@ -40,7 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-KERNELS = ("router_c", "builder_c", "response_c", "headers_c", "pipeline")
+# Every *_c.pyx kernel, and the compiled pipeline.
+KERNELS = (*sorted(p.stem for p in (ROOT / "flaskfast/_speedups").glob("*_c.pyx")), "pipeline")
 #: What the sdist must carry (relative to its top directory).
 SDIST_NEEDS = (
     "setup.py",
@@ -59,6 +60,7 @@ SDIST_NEEDS = (
     "flaskfast/_speedups/builder_c.pyx",
     "flaskfast/_speedups/response_c.pyx",
     "flaskfast/_speedups/headers_c.pyx",
+    "flaskfast/_speedups/markup_c.pyx",
     "tests/conftest.py",
     "ci/conformance.py",
 )

@@ -23,7 +23,6 @@ import sys
 import typing as t
 import weakref
 from datetime import timedelta
-from itertools import chain
 from types import TracebackType
 from urllib.parse import quote as _url_quote
 
@@ -67,6 +66,7 @@ from .sessions import SecureCookieSessionInterface
 from .sessions import SessionInterface
 from .signals import got_request_exception
 from .templating import Environment
+from .templating import update_template_context as _update_template_context
 from .wrappers import Request
 from .wrappers import Response
 
@@ -74,8 +74,6 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from .testing import FlaskClient
     from .testing import FlaskCliRunner
-
-_NO_BLUEPRINT: tuple[None] = (None,)
 
 # The environ values a request's URL adapter is bound from, minus PATH_INFO and
 # QUERY_STRING (used for matching only): with the app's settings they decide
@@ -258,20 +256,9 @@ class Flask(App):
 
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context``; values the
-        caller passed win over injected ones."""
-        names: t.Iterable[str | None] = _NO_BLUEPRINT
-        ctx = _cv_request.get(None)
-        if ctx is not None:
-            blueprints = ctx.request.blueprints
-            if blueprints:
-                names = chain(names, reversed(blueprints))
-        original = context.copy()
-        processors = self.template_context_processors
-        for name in names:
-            if name in processors:
-                for func in processors[name]:
-                    context.update(self.ensure_sync(func)())
-        context.update(original)
+        caller passed win over injected ones (see
+        :func:`flaskfast.templating.update_template_context`)."""
+        _update_template_context(self, context)
 
     def make_shell_context(self) -> dict[str, t.Any]:
         """Names available in ``flask shell``: ``app``, ``g`` and those of

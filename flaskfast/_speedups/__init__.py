@@ -3,7 +3,7 @@
 Two kinds of modules live here:
 
 * **Kernels** (``router``, ``builder``, ``response``,
-  ``headers``): small leaf modules that
+  ``headers``, ``markup``): small leaf modules that
   import nothing from flaskfast, each written twice: ``<name>_py.py`` (the
   readable spec) and ``<name>_c.pyx`` (Cython, same functions, same errors).
 * **The pipeline** (``pipeline.py`` + ``pipeline.pxd``): the request pipeline,
@@ -42,7 +42,7 @@ from types import ModuleType
 
 import _flaskfast_flags
 
-KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers")
+KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers", "markup")
 
 
 def extensions_disabled() -> bool:
@@ -137,6 +137,7 @@ router: ModuleType = _modules["router"]
 builder: ModuleType = _modules["builder"]
 response: ModuleType = _modules["response"]
 headers: ModuleType = _modules["headers"]
+markup: ModuleType = _modules["markup"]
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -155,6 +156,7 @@ __all__ = [
     "KERNELS",
     "builder",
     "headers",
+    "markup",
     "pipeline",
     "response",
     "router",
