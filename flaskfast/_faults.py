@@ -63,3 +63,59 @@ def handler_failed(app: t.Any, ctx: t.Any, error: Exception) -> bool:
         exc_info=(type(error), error, error.__traceback__),
     )
     return False
+
+
+def guard_stream(body: t.Any, app: t.Any, where: str) -> t.Any:
+    """The WSGI iterable for the streamed ``body`` of a response of ``app``:
+    ``body`` itself when the app propagates exceptions, otherwise a
+    :class:`GuardedStream` around it."""
+    if app is None or propagates(app):
+        return body
+    return GuardedStream(body, app, where)
+
+
+class GuardedStream:
+    """A streamed body as handed to the server: its chunks, except that an
+    exception raised while producing them is logged once on the app's
+    logger (``where`` names the request) and ends the body, instead of
+    reaching the server after the status line went out.
+
+    The body then ends early: with chunked transfer encoding the client sees
+    a body that ends normally, so an app whose clients must tell a failed
+    stream from a finished one sends ``Content-Length`` or an end marker
+    (see SECURITY.md).  ``close()`` closes the body, as PEP 3333 asks.
+    """
+
+    __slots__ = ("_body", "_chunks", "_app", "_where", "_done")
+
+    def __init__(self, body: t.Any, app: t.Any, where: str) -> None:
+        self._body = body
+        self._chunks = iter(body)
+        self._app = app
+        self._where = where
+        self._done = False
+
+    def __iter__(self) -> GuardedStream:
+        return self
+
+    def __next__(self) -> t.Any:
+        if self._done:
+            raise StopIteration
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            self._done = True
+            raise
+        except Exception as e:
+            self._done = True
+            self._app.logger.error(
+                f"Exception while streaming the response{self._where}",
+                exc_info=(type(e), e, e.__traceback__),
+            )
+            raise StopIteration from None
+
+    def close(self) -> None:
+        """Close the body (which runs the response's close callbacks)."""
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()

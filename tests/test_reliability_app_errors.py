@@ -142,14 +142,6 @@ def test_failing_500_handler_is_a_plain_500() -> None:
     assert str(errors[1]) == "the 500 handler failed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an exception raised while iterating a streamed body escapes to the"
-    " server, after the status line went out, as in Flask; catching it needs"
-    " the response iterable of _speedups/pipeline.py (not this branch's), and"
-    " whether to end such a body silently (a chunked body would look"
-    " complete) or let the server drop the connection is an open decision",
-)
 def test_failing_stream_generator_does_not_escape() -> None:
     app, records = _make_app()
 
@@ -161,7 +153,15 @@ def test_failing_stream_generator_does_not_escape() -> None:
 
         return generate()
 
-    _call(app, path="/stream")
+    status, _, body = _call(app, path="/stream")
+    assert (status, body) == ("200 OK", b"first")
+    # The body ends where the generator failed; the error is logged once.
+    errors = [r for r in records.records if r.exc_info]
+    assert len(errors) == 1
+    assert str(errors[0].exc_info[1]) == "generator failed"
+    assert "/stream" in errors[0].getMessage()
+    # The next request is served normally.
+    assert _call(app, "")[0] == "200 OK"
 
 
 # -- what responses never carry ------------------------------------------------------
@@ -298,3 +298,23 @@ def test_send_from_directory_called_directly_refuses(files_app: flaskfast.Flask,
     with files_app.test_request_context():
         with pytest.raises(NotFound):
             flaskfast.send_from_directory(tmp_path / "public", name)
+
+
+@pytest.mark.parametrize("mode", ["TESTING", "PROPAGATE_EXCEPTIONS"])
+def test_failing_stream_generator_propagates_when_asked(mode: str) -> None:
+    """In testing or propagation mode the generator's error reaches the
+    caller, as in Flask (so a test client sees it)."""
+    app, records = _make_app()
+    app.config[mode] = True
+
+    @app.route("/stream")
+    def stream() -> t.Any:
+        def generate() -> t.Iterator[str]:
+            yield "first"
+            raise RuntimeError("generator failed")
+
+        return generate()
+
+    with pytest.raises(RuntimeError, match="generator failed"):
+        _call(app, path="/stream")
+    assert not [r for r in records.records if r.exc_info]

@@ -42,6 +42,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
+from .._faults import guard_stream
 from .._faults import handler_failed
 from .._faults import teardown_failed
 from ..globals import _cv_app
@@ -435,6 +436,11 @@ def send_response(
     except InvalidHeaderError as e:
         return _refuse(response, e, environ, start_response)
     start_response(status, headers)
+    if response.is_streamed and not response.direct_passthrough:
+        # An error while the body is produced is the app's, not the server's.
+        app_ctx = _cv_peek(_cv_app)
+        where = f" on {environ.get('PATH_INFO', '')} [{environ.get('REQUEST_METHOD', '')}]"
+        return guard_stream(app_iter, None if app_ctx is None else app_ctx.app, where)
     return app_iter
 
 
