@@ -76,6 +76,13 @@ cdef inline bint _c_well_formed(dict environ) except -1:
     for ch in <str><object>host:
         if not Py_UNICODE_ISPRINTABLE(ch):
             return False
+    cdef PyObject* query = PyDict_GetItemWithError(environ, "QUERY_STRING")
+    if query is not NULL:
+        if type(<object>query) is not str:
+            return False
+        for ch in <str><object>query:
+            if ch < 0x20 or ch == 0x7f:
+                return False
     return (
         "wsgi.input" in environ
         and "wsgi.errors" in environ
