@@ -41,6 +41,8 @@ import tempfile
 import typing as t
 from pathlib import Path
 
+from _outcomes import is_subset
+
 FLASK_VERSION = "3.1.3"
 CI = Path(__file__).resolve().parent
 ROOT = CI.parent
@@ -133,18 +135,6 @@ def normalize_args(args: list[str], suite: Path) -> list[str]:
             arg = f"tests/{arg}"
         out.append(arg)
     return out
-
-
-def is_subset(args: list[str], suite: Path) -> bool:
-    """True when the forwarded arguments select part of the suite."""
-    selecting = {"-k", "-m", "--deselect", "--lf", "--last-failed", "-x", "--exitfirst"}
-    for arg in args:
-        name = arg.split("=", 1)[0]
-        if name in selecting or name.startswith("--maxfail"):
-            return True
-        if not arg.startswith("-") and (suite / arg.split("::", 1)[0]).exists():
-            return True
-    return False
 
 
 def run_mode(mode: str, suite: Path, pytest_args: list[str]) -> dict[str, t.Any]:

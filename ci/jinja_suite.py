@@ -34,6 +34,8 @@ import typing as t
 from importlib.metadata import version
 from pathlib import Path
 
+from _outcomes import is_subset
+
 CI = Path(__file__).resolve().parent
 ROOT = CI.parent
 CACHE = ROOT / ".cache"
@@ -92,18 +94,6 @@ def fetch_suite(jinja_version: str) -> Path:
         else:  # pragma: no cover - Python without extraction filters
             tar.extractall(CACHE, members=members)
     return suite
-
-
-def is_subset(args: list[str], suite: Path) -> bool:
-    """True when the forwarded arguments select part of the suite."""
-    selecting = {"-k", "-m", "--deselect", "--lf", "--last-failed", "-x", "--exitfirst"}
-    for arg in args:
-        name = arg.split("=", 1)[0]
-        if name in selecting or name.startswith("--maxfail"):
-            return True
-        if not arg.startswith("-") and (suite / arg.split("::", 1)[0]).exists():
-            return True
-    return False
 
 
 def run_mode(mode: str, suite: Path, pytest_args: list[str], full: bool) -> dict[str, t.Any]:

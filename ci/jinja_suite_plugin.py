@@ -98,8 +98,9 @@ jinja2.environment.Template.environment_class = SuiteEnvironment
 # ``Template(source)`` reuses cached "spontaneous" environments by class.
 jinja2.environment.get_spontaneous_environment.cache_clear()
 
-_outcomes: dict[str, str] = {}
-_rank = {"passed": 0, "xpassed": 0, "skipped": 1, "xfailed": 1, "failed": 2, "error": 3}
+from _outcomes import outcomes as _outcomes  # noqa: E402
+from _outcomes import pytest_collectreport as pytest_collectreport  # noqa: E402
+from _outcomes import pytest_runtest_logreport as pytest_runtest_logreport  # noqa: E402
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -109,32 +110,6 @@ def pytest_report_header(config: pytest.Config) -> str:
         f" (flaskfast.templating.Environment), implementation="
         f"{flaskfast._speedups.IMPLEMENTATION}"
     )
-
-
-def _classify(report: pytest.TestReport) -> str | None:
-    if hasattr(report, "wasxfail"):
-        return "xfailed" if report.skipped else "xpassed"
-    if report.skipped:
-        return "skipped"
-    if report.failed:
-        return "failed" if report.when == "call" else "error"
-    if report.when == "call":
-        return "passed"
-    return None
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    outcome = _classify(report)
-    if outcome is None:
-        return
-    previous = _outcomes.get(report.nodeid)
-    if previous is None or _rank[outcome] > _rank[previous]:
-        _outcomes[report.nodeid] = outcome
-
-
-def pytest_collectreport(report: pytest.CollectReport) -> None:
-    if report.failed:
-        _outcomes[report.nodeid or "<collection>"] = "error"
 
 
 def substitution_problem() -> str | None:

@@ -27,23 +27,17 @@ import flask
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from _wsgi import Records
+from _wsgi import serve
+
 import flaskfast
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def _make_app(fw: t.Any = flaskfast, **config: t.Any) -> tuple[t.Any, list[str], _Records]:
+def _make_app(fw: t.Any = flaskfast, **config: t.Any) -> tuple[t.Any, list[str], Records]:
     app = fw.Flask("teardown_faults")
     app.config.update(SECRET_KEY="k", **config)
     log: list[str] = []
-    records = _Records()
+    records = Records()
     app.logger.handlers.clear()
     app.logger.propagate = False
     app.logger.addHandler(records)
@@ -85,18 +79,8 @@ def _make_app(fw: t.Any = flaskfast, **config: t.Any) -> tuple[t.Any, list[str],
 
 
 def _call(app: t.Any, query: str, path: str = "/") -> tuple[str, dict[str, str], bytes]:
-    environ = EnvironBuilder(path=path, query_string=query).get_environ()
-    seen: list[t.Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> None:
-        seen.append((status, dict(headers)))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        iterable.close()
-    return seen[-1][0], seen[-1][1], body
+    status, headers, body = serve(app, EnvironBuilder(path=path, query_string=query).get_environ())
+    return status, dict(headers), body
 
 
 @pytest.mark.parametrize("boom", ["request", "app"])

@@ -17,25 +17,19 @@ import pytest
 from werkzeug.exceptions import NotFound
 from werkzeug.test import EnvironBuilder
 
+from _wsgi import Records
+from _wsgi import serve
+
 import flaskfast
 
 SECRET = "s3cr3t-key-never-shown"
 CONFIG_VALUE = "db-password-never-shown"
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def _make_app(fw: t.Any = flaskfast) -> tuple[t.Any, _Records]:
+def _make_app(fw: t.Any = flaskfast) -> tuple[t.Any, Records]:
     app = fw.Flask("app_errors")
     app.config.update(SECRET_KEY=SECRET, DATABASE_PASSWORD=CONFIG_VALUE)
-    records = _Records()
+    records = Records()
     app.logger.handlers.clear()
     app.logger.propagate = False
     app.logger.addHandler(records)
@@ -73,18 +67,7 @@ def _make_app(fw: t.Any = flaskfast) -> tuple[t.Any, _Records]:
 
 
 def _call(app: t.Any, query: str = "", path: str = "/") -> tuple[str, list[tuple[str, str]], bytes]:
-    environ = EnvironBuilder(path=path, query_string=query).get_environ()
-    seen: list[t.Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> None:
-        seen.append((status, headers))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        iterable.close()
-    return seen[-1][0], seen[-1][1], body
+    return serve(app, EnvironBuilder(path=path, query_string=query).get_environ())
 
 
 @pytest.mark.parametrize("where", ["before", "view", "after", "handler"])
@@ -207,7 +190,7 @@ def test_unsendable_header_is_never_sent(name: str, value: str) -> None:
     the app answers a plain 500 instead (Flask passes some of these to the
     server as they are: NUL, control characters, non-latin-1)."""
     environ = EnvironBuilder(path="/header", query_string={"name": name, "value": value}).get_environ()
-    status, headers, body = _call_environ(HEADER_APPS[flaskfast], environ)
+    status, headers, body = serve(HEADER_APPS[flaskfast], environ)
     assert status == "500 INTERNAL SERVER ERROR"
     assert all(value not in v and name not in k for k, v in headers if name)
     assert b"stolen" not in body
@@ -217,7 +200,7 @@ def test_unsendable_header_is_never_sent(name: str, value: str) -> None:
 def test_redirect_target_cannot_inject_headers(target: str) -> None:
     for fw in (flask, flaskfast):
         environ = EnvironBuilder(path="/redirect", query_string={"to": target}).get_environ()
-        status, headers, _ = _call_environ(HEADER_APPS[fw], environ)
+        status, headers, _ = serve(HEADER_APPS[fw], environ)
         assert status[:1] in "35"
         assert not any(k.lower() in ("set-cookie", "x-b") for k, _ in headers)
         assert all(c not in v for _, v in headers for c in "\r\n\x00")
@@ -225,23 +208,9 @@ def test_redirect_target_cannot_inject_headers(target: str) -> None:
 
 def test_redirect_to_encoded_newline_is_safe() -> None:
     environ = EnvironBuilder(path="/redirect", query_string={"to": "/a%0d%0aX-B:%201"}).get_environ()
-    status, headers, _ = _call_environ(HEADER_APPS[flaskfast], environ)
+    status, headers, _ = serve(HEADER_APPS[flaskfast], environ)
     assert status.startswith("302")
     assert dict(headers)["Location"] == "/a%0d%0aX-B:%201"
-
-
-def _call_environ(app: t.Any, environ: dict[str, t.Any]) -> tuple[str, list[tuple[str, str]], bytes]:
-    seen: list[t.Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> None:
-        seen.append((status, headers))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        iterable.close()
-    return seen[-1][0], seen[-1][1], body
 
 
 TRAVERSALS = [

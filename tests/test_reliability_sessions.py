@@ -15,6 +15,8 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import EnvironBuilder
 
+from _wsgi import serve
+
 import flaskfast
 
 KEY = "newest key"
@@ -68,18 +70,7 @@ def _signed(key: str, value: dict[str, t.Any], *, age: int = 0) -> str:
 
 def _serve(app: t.Any, path: str, cookie: str | None) -> tuple[str, list[tuple[str, str]], bytes]:
     headers = {"Cookie": f"session={cookie}"} if cookie is not None else {}
-    environ = EnvironBuilder(path=path, headers=headers).get_environ()
-    seen: list[t.Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> None:
-        seen.append((status, headers))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        iterable.close()
-    return seen[-1][0], seen[-1][1], body
+    return serve(app, EnvironBuilder(path=path, headers=headers).get_environ())
 
 
 GOOD = _signed(KEY, {"user": "bob"})
