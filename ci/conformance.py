@@ -36,18 +36,17 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import typing as t
 from pathlib import Path
 
 from _outcomes import is_subset
+from _sdist import fetch_test_suite
 
 FLASK_VERSION = "3.1.3"
 CI = Path(__file__).resolve().parent
 ROOT = CI.parent
 CACHE = ROOT / ".cache"
-SUITE = CACHE / f"flask-{FLASK_VERSION}"
 EXCLUSIONS = CI / "conformance_exclusions.txt"
 BASELINE = CI / "conformance_baseline.json"
 MODES = ("compiled", "pure")
@@ -65,50 +64,7 @@ COUNTED = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 
 def fetch_suite() -> Path:
     """Return the extracted sdist directory (tests/ + pyproject.toml)."""
-    if (SUITE / "tests" / "conftest.py").is_file() and (
-        SUITE / "pyproject.toml"
-    ).is_file():
-        return SUITE
-
-    download = CACHE / "download"
-    download.mkdir(parents=True, exist_ok=True)
-    archives = sorted(download.glob(f"flask-{FLASK_VERSION}.tar.gz"))
-    if not archives:
-        print(f"conformance: downloading the Flask {FLASK_VERSION} sdist", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                str(download),
-                f"flask=={FLASK_VERSION}",
-            ],
-            check=True,
-        )
-        archives = sorted(download.glob("flask-*.tar.gz"))
-    if not archives:
-        raise SystemExit(f"conformance: no Flask sdist found in {download}")
-
-    top = f"flask-{FLASK_VERSION}/"
-    with tarfile.open(archives[0]) as tar:
-        # Only the tests and the pytest settings: the sdist's own flask
-        # sources must not be importable from the run directory.
-        members = [
-            m
-            for m in tar.getmembers()
-            if m.name.startswith(top + "tests/") or m.name == top + "pyproject.toml"
-        ]
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(CACHE, members=members, filter="data")
-        else:  # pragma: no cover - Python without extraction filters
-            tar.extractall(CACHE, members=members)
-    return SUITE
+    return fetch_test_suite("flask", FLASK_VERSION, CACHE, "conformance")
 
 
 def read_exclusions() -> list[str]:

@@ -28,13 +28,13 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import typing as t
 from importlib.metadata import version
 from pathlib import Path
 
 from _outcomes import is_subset
+from _sdist import fetch_test_suite
 
 CI = Path(__file__).resolve().parent
 ROOT = CI.parent
@@ -52,48 +52,7 @@ def installed_version() -> str:
 
 def fetch_suite(jinja_version: str) -> Path:
     """Return the extracted sdist directory (tests/ + pyproject.toml)."""
-    suite = CACHE / f"jinja2-{jinja_version}"
-    if (suite / "tests" / "conftest.py").is_file() and (suite / "pyproject.toml").is_file():
-        return suite
-
-    download = CACHE / "download"
-    download.mkdir(parents=True, exist_ok=True)
-    name = f"jinja2-{jinja_version}.tar.gz"
-    if not (download / name).is_file():
-        print(f"jinja suite: downloading the Jinja2 {jinja_version} sdist", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                str(download),
-                f"jinja2=={jinja_version}",
-            ],
-            check=True,
-        )
-    if not (download / name).is_file():
-        raise SystemExit(f"jinja suite: {name} not found in {download} after pip download")
-
-    top = f"jinja2-{jinja_version}/"
-    with tarfile.open(download / name) as tar:
-        # Only the tests and the pytest settings: the sdist's own jinja2
-        # sources are not what is tested (the installed package is).
-        members = [
-            m
-            for m in tar.getmembers()
-            if m.name.startswith(top + "tests/") or m.name == top + "pyproject.toml"
-        ]
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(CACHE, members=members, filter="data")
-        else:  # pragma: no cover - Python without extraction filters
-            tar.extractall(CACHE, members=members)
-    return suite
+    return fetch_test_suite("jinja2", jinja_version, CACHE, "jinja suite")
 
 
 def run_mode(mode: str, suite: Path, pytest_args: list[str], full: bool) -> dict[str, t.Any]:
