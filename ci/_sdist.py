@@ -59,3 +59,15 @@ def fetch_test_suite(project: str, version: str, cache: Path, label: str) -> Pat
         else:  # pragma: no cover - Python without extraction filters
             tar.extractall(cache, members=members)
     return suite
+
+
+def pytest_command(suite: Path, tmp: Path, plugins: list[str]) -> list[str]:
+    """The pytest command that runs the extracted ``suite`` with its own
+    pytest settings, the given ``-p`` plugins, no cache and no benchmark
+    plugin, temporary files under ``tmp`` (test selection is appended by
+    the caller)."""
+    command = [sys.executable, "-m", "pytest", "-c", str(suite / "pyproject.toml")]
+    command += ["--rootdir", str(suite)]
+    for plugin in (*plugins, "no:cacheprovider", "no:benchmark"):
+        command += ["-p", plugin]
+    return command + [f"--basetemp={tmp / 'basetemp'}", "-q", "--tb=short"]

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from _outcomes import is_subset
 from _sdist import fetch_test_suite
+from _sdist import pytest_command
 
 FLASK_VERSION = "3.1.3"
 CI = Path(__file__).resolve().parent
@@ -110,24 +111,7 @@ def run_mode(mode: str, suite: Path, pytest_args: list[str]) -> dict[str, t.Any]
     with tempfile.TemporaryDirectory(prefix="flaskfast-conformance-") as tmp:
         report = Path(tmp) / "report.json"
         env["FLASKFAST_CONFORMANCE_REPORT"] = str(report)
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-c",
-            str(suite / "pyproject.toml"),
-            "--rootdir",
-            str(suite),
-            "-p",
-            "conformance_plugin",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:benchmark",
-            f"--basetemp={Path(tmp) / 'basetemp'}",
-            "-q",
-            "--tb=short",
-        ]
+        command = pytest_command(suite, Path(tmp), ["conformance_plugin"])
         for test_id in read_exclusions():
             command += ["--deselect", test_id]
         command += pytest_args

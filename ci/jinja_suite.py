@@ -35,6 +35,7 @@ from pathlib import Path
 
 from _outcomes import is_subset
 from _sdist import fetch_test_suite
+from _sdist import pytest_command
 
 CI = Path(__file__).resolve().parent
 ROOT = CI.parent
@@ -69,24 +70,8 @@ def run_mode(mode: str, suite: Path, pytest_args: list[str], full: bool) -> dict
     with tempfile.TemporaryDirectory(prefix="flaskfast-jinja-") as tmp:
         report = Path(tmp) / "report.json"
         env["FLASKFAST_JINJA_SUITE_REPORT"] = str(report)
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-c",
-            str(suite / "pyproject.toml"),
-            "--rootdir",
-            str(suite),
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:benchmark",
-            f"--basetemp={Path(tmp) / 'basetemp'}",
-            "-q",
-            "--tb=short",
-        ]
-        if mode != "jinja":
-            command[3:3] = ["-p", "jinja_suite_plugin"]
+        plugins = [] if mode == "jinja" else ["jinja_suite_plugin"]
+        command = pytest_command(suite, Path(tmp), plugins)
         command += pytest_args or ["tests"]
 
         print(f"\n=== jinja suite [{mode}] ===", flush=True)
