@@ -14,6 +14,7 @@ KERNELS := $(wildcard flaskfast/_speedups/*_c.pyx) flaskfast/_speedups/pipeline.
 .PHONY: fuzz loadtest test-dev
 .PHONY: wheel test-wheels
 .PHONY: jinja-suite
+.PHONY: scale-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +111,20 @@ test-dev: $(STAMP)
 LOAD_SECONDS ?= 10
 loadtest: $(BENCH_STAMP)
 	$(PY) bench/loadtest.py --duration $(LOAD_SECONDS) --requests $(REQUESTS)
+
+# Past one machine: two flaskfast backends (gunicorn, 2 workers each) behind nginx
+# on 127.0.0.1:LB_PORT, a login through it honoured by both backends, then one
+# backend killed without a failed request. nginx is installed with apt-get when
+# missing; gunicorn comes with the test extra (users: the deploy extra).
+# tests/test_scale_demo.py runs it in `make test`. See ci/scale_demo.py.
+LB_PORT ?= 8080
+DEPLOY_STAMP := $(VENV)/.installed-deploy
+$(DEPLOY_STAMP): $(STAMP)
+	$(PY) -c "import gunicorn" 2>/dev/null || $(PY) -m pip install --quiet -e ".[deploy]"
+	touch $(DEPLOY_STAMP)
+
+scale-demo: $(DEPLOY_STAMP) ## two gunicorn backends behind nginx: one login seen by both, one killed (LB_PORT=8080)
+	$(PY) ci/scale_demo.py --port $(LB_PORT)
 
 # Every check of `make test` on each Python below, each in its own .venv-pyX
 # (interpreters from pyenv; summary table at the end). Not part of `make test`.
