@@ -407,44 +407,55 @@ class Demo:
         return proc, port
 
     def run(self) -> None:
-        args = self.args
+        """Every step in order; the first that fails raises :class:`DemoFailed`."""
         started = time.monotonic()
         nginx = ensure_nginx()
         gunicorn = gunicorn_path()
-        port = free_port() if args.port == 0 else args.port
+        port = free_port() if self.args.port == 0 else self.args.port
         check_port_free(port)
         base = f"http://127.0.0.1:{port}"
-        mode = implementation()
-
-        say(f"scale-demo: two flaskfast backends behind nginx {nginx_version(nginx)} on {base} ({mode})")
+        say(f"scale-demo: two flaskfast backends behind nginx {nginx_version(nginx)} on {base} ({implementation()})")
         say(f"  files of this run: {self.tmp}")
+        backends = self.start_backends(gunicorn)
+        self.start_balancer(nginx, port, backends)
+        browser = Browser(base, self.deadline)
+        self.log_in(browser)
+        self.served_by_both(browser)
+        self.survives_a_dead_backend(browser, *backends[0])
+        say(f"scale-demo: ok in {time.monotonic() - started:.1f} s")
 
-        # 1. two backends sharing one secret key
+    def start_backends(self, gunicorn: str) -> list[tuple[Process, int]]:
+        """Step 1: two gunicorn servers signing sessions with one generated key."""
+        args = self.args
         secret_key = secrets.token_hex(32)
         backends = [self.start_backend(f"backend-{i}", gunicorn, secret_key) for i in (1, 2)]
-        for proc, bport in backends:
-            wait_until(lambda: http_ok(f"http://127.0.0.1:{bport}{args.page}"), proc.name, self.deadline, proc)
+        for proc, port in backends:
+            wait_until(lambda: http_ok(f"http://127.0.0.1:{port}{args.page}"), proc.name, self.deadline, proc)
             wait_until(lambda: len(proc.children()) >= 2, f"{proc.name}'s workers", self.deadline, proc)
             say(
-                f"[ok] {proc.name}: gunicorn {args.app} on 127.0.0.1:{bport}, 2 {args.worker_class} "
+                f"[ok] {proc.name}: gunicorn {args.app} on 127.0.0.1:{port}, 2 {args.worker_class} "
                 f"workers (master pid {proc.pid}, workers {', '.join(map(str, proc.children()))})"
             )
         say("     both sign sessions with the same SECRET_KEY (generated for this run)")
+        return backends
 
-        # 2. the balancer
+    def start_balancer(self, nginx: str, port: int, backends: list[tuple[Process, int]]) -> None:
+        """Step 2: nginx on 127.0.0.1:``port``, round robin over the backends."""
         conf = self.tmp / "nginx.conf"
         conf.write_text(nginx_conf(self.tmp, port, [bport for _, bport in backends]))
-        balancer = Process("nginx", [nginx, "-p", str(self.tmp), "-c", str(conf), "-e", str(self.tmp / "error.log")],
-                           self.tmp / "nginx.out", dict(os.environ), self.tmp)  # fmt: skip
+        command = [nginx, "-p", str(self.tmp), "-c", str(conf), "-e", str(self.tmp / "error.log")]
+        balancer = Process("nginx", command, self.tmp / "nginx.out", dict(os.environ), self.tmp)
         self.processes.append(balancer)
-        wait_until(lambda: http_ok(base + args.page), "nginx", self.deadline, balancer)
+        wait_until(lambda: http_ok(f"http://127.0.0.1:{port}{self.args.page}"), "nginx", self.deadline, balancer)
         say(
-            f"[ok] nginx: {base} -> 127.0.0.1:{backends[0][1]}, 127.0.0.1:{backends[1][1]} (round robin, "
-            f"max_fails=1 fail_timeout={FAIL_TIMEOUT}s, proxy_next_upstream error timeout http_502)"
+            f"[ok] nginx: http://127.0.0.1:{port} -> "
+            + ", ".join(f"127.0.0.1:{bport}" for _, bport in backends)
+            + f" (round robin, max_fails=1 fail_timeout={FAIL_TIMEOUT}s, proxy_next_upstream error timeout http_502)"
         )
 
-        # 3. log in through the balancer, after checking that the page needs it
-        browser = Browser(base, self.deadline)
+    def log_in(self, browser: Browser) -> None:
+        """Step 3: ``--page`` hides ``--expect`` from an anonymous client; then log in."""
+        args = self.args
         anonymous = browser.request(args.page)
         if anonymous.status == 0 or anonymous.status >= 500 or (
             anonymous.status == 200 and args.expect in anonymous.body
@@ -470,7 +481,9 @@ class Demo:
             f"served by {login.backend}; cookie jar now holds {', '.join(browser.cookie_names())}"
         )
 
-        # 4. the session is honoured by both backends
+    def served_by_both(self, browser: Browser) -> None:
+        """Step 4: the logged-in page, until each backend has served it at least once."""
+        args = self.args
         say(f"     GET {args.page} with that cookie until both backends have answered ({args.expect!r} on it):")
         seen: dict[str, int] = {}
         for i in range(1, 11):
@@ -491,23 +504,24 @@ class Demo:
         say(f"[ok] both backends served the logged-in user ({', '.join(f'{k}: {v}' for k, v in sorted(seen.items()))}): "
             "the signed cookie carries the session, so no worker keeps state")  # fmt: skip
 
-        # 5. kill backend-1 and keep going
-        victim, victim_port = backends[0]
+    def survives_a_dead_backend(self, browser: Browser, victim: Process, victim_port: int) -> None:
+        """Step 5: SIGKILL ``victim``'s whole group, then ``--requests`` requests must all succeed."""
+        args = self.args
         workers = victim.children()
         victim.kill_group(signal.SIGKILL)
         victim.proc.wait(10)
         time.sleep(0.2)  # let the kernel reap the workers and close their sockets
-        refused = False
         try:
             socket.create_connection(("127.0.0.1", victim_port), timeout=2).close()
         except OSError:
-            refused = True
-        if not refused:
-            raise DemoFailed(f"backend-1 still accepts connections on 127.0.0.1:{victim_port} after SIGKILL")
-        say(f"[ok] killed backend-1: SIGKILL to master {victim.pid} and workers "
+            pass
+        else:
+            raise DemoFailed(f"{victim.name} still accepts connections on 127.0.0.1:{victim_port} after SIGKILL")
+        say(f"[ok] killed {victim.name}: SIGKILL to master {victim.pid} and workers "
             f"{', '.join(map(str, workers))}; 127.0.0.1:{victim_port} now refuses connections")  # fmt: skip
 
-        log_mark = (self.tmp / "access.log").stat().st_size
+        access_log = self.tmp / "access.log"
+        log_mark = access_log.stat().st_size
         served: dict[str, int] = {}
         failures: list[str] = []
         for i in range(args.requests):
@@ -516,8 +530,9 @@ class Demo:
                 failures.append(f"request {i + 1}: {answer.status} from {answer.backend}: {answer.body[:200]}")
             name = backend_name(answer.backend)
             served[name] = served.get(name, 0) + 1
-        with (self.tmp / "access.log").open() as log:
+        with access_log.open() as log:
             log.seek(log_mark)
+            # $upstream_addr lists every backend tried: "A, B" is a retried request.
             retried = [line.strip() for line in log if ", " in line.split("upstream=", 1)[-1]]
         by = ", ".join(f"{k}: {v}" for k, v in sorted(served.items()))
         if failures or set(served) != {"backend-2"}:
@@ -526,12 +541,12 @@ class Demo:
                 + "\n".join(failures[:5])
             )
         say(f"[ok] after the kill: {args.requests}/{args.requests} requests answered 200, logged in, "
-            f"all by backend-2")  # fmt: skip
+            "all by backend-2")  # fmt: skip
         if retried:
-            say(f"     nginx retried {len(retried)} on backend-2 after backend-1 refused the connection, e.g.")
+            count = f"{len(retried)} request{'s' if len(retried) > 1 else ''}"
+            say(f"     nginx retried {count} on backend-2 after {victim.name} refused the connection, e.g.")
             say(f"       {retried[0]}")
-        say(f"     and then left backend-1 out (max_fails=1: down for {FAIL_TIMEOUT} s, then tried again)")
-        say(f"scale-demo: ok in {time.monotonic() - started:.1f} s")
+        say(f"     and then left {victim.name} out (max_fails=1: down for {FAIL_TIMEOUT} s, then tried again)")
 
     def cleanup(self) -> None:
         for proc in reversed(self.processes):
