@@ -173,18 +173,21 @@ def bench_command(
     info = ctx.ensure_object(ScriptInfo)
     if info.create_app is not None:
         raise click.UsageError("bench needs an application given by --app or FLASK_APP.", ctx=ctx)
-    app = _load_app(ctx, info)
-
-    grouped = ctx.meta.get(_REQUEST_OPTIONS) or targets_.RequestOptions()
+    # The command line is checked before the application is loaded.
+    grouped = ctx.meta.get(_REQUEST_OPTIONS)
+    if grouped is None:  # invoked without parsing a command line
+        if data:
+            raise click.UsageError("--data can only be given on the command line, after its --url.", ctx=ctx)
+        grouped = targets_.RequestOptions(list(header), [(u, None, []) for u in url])
     try:
-        if grouped.urls:
-            chosen = targets_.targets_from_options(grouped)
-            skipped: list[targets_.Skipped] = []
-        else:
-            common = [targets_.parse_header(text) for text in grouped.common_headers]
-            chosen, skipped = targets_.discover(app.url_map, common)
+        chosen = targets_.targets_from_options(grouped)
+        common = [targets_.parse_header(text) for text in grouped.common_headers]
     except ValueError as e:
         raise click.UsageError(str(e), ctx=ctx) from None
+    app = _load_app(ctx, info)
+    skipped: list[targets_.Skipped] = []
+    if not grouped.urls:
+        chosen, skipped = targets_.discover(app.url_map, common)
     if not chosen:
         raise click.UsageError(
             "No route to measure: the app has no GET route without required URL"

@@ -70,7 +70,8 @@ class _ModuleLoader(importlib.abc.Loader):
 
 
 class _FlaskAsFlaskfast(importlib.abc.MetaPathFinder):
-    """Answers ``flaskfast.<x>`` with Flask's ``flask.<x>`` (when Flask has it)."""
+    """Answers ``flaskfast.<x>`` with Flask's ``flask.<x>``; a name Flask does
+    not have is a :exc:`ModuleNotFoundError`."""
 
     def find_spec(
         self,
@@ -80,10 +81,9 @@ class _FlaskAsFlaskfast(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith("flaskfast."):
             return None
-        try:
-            real = importlib.import_module("flask" + fullname[len("flaskfast") :])
-        except ImportError:
-            return None
+        # Flask's module or the error it gives: returning None would let the
+        # next finder (an editable install's, say) load flaskfast's own file.
+        real = importlib.import_module("flask" + fullname[len("flaskfast") :])
         return importlib.machinery.ModuleSpec(
             fullname, _ModuleLoader(real), is_package=hasattr(real, "__path__")
         )
