@@ -115,6 +115,7 @@ def _load_app(ctx: click.Context, info: ScriptInfo) -> t.Any:
 @click.option(
     "--duration",
     type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
     default=1.0,
     show_default=True,
     help="Seconds of measuring per URL and implementation.",
@@ -122,6 +123,7 @@ def _load_app(ctx: click.Context, info: ScriptInfo) -> t.Any:
 @click.option(
     "--warmup",
     type=click.FloatRange(min=0),
+    metavar="SECONDS",
     default=0.2,
     show_default=True,
     help="Seconds of unmeasured calls before each measurement.",
