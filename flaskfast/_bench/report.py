@@ -177,11 +177,14 @@ def render_table(document: Document) -> str:
         row += [_rate(measurements[n]["requests_per_second"]) for n in names]
         row += [_ratio(result["vs_flask"][n]) for n in compared]
         rows.append(row)
+        failed: dict[str, list[str]] = {}  # first line of the error -> where
         for name in names:
             error = measurements[name]["error"]
             if error:
-                first = error.splitlines()[0]
-                not_timed.append(f"  {result['method']} {result['path']} on {LABELS[name]}: {first}")
+                failed.setdefault(error.splitlines()[0], []).append(LABELS[name])
+        for error, where in failed.items():
+            url = f"{result['method']} {result['path']}"
+            not_timed.append(f"  {url} on {', '.join(where)}: {error}")
     geomean = document["geomean"]
     if names and document["results"]:
         count = geomean["urls"]

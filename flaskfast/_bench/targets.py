@@ -71,6 +71,7 @@ class Skipped:
     reason: str
 
     def to_json(self) -> dict[str, t.Any]:
+        """The entry of the report's ``skipped`` list."""
         return {
             "rule": self.rule,
             "endpoint": self.endpoint,

@@ -208,6 +208,13 @@ def test_all_implementations_and_an_app_flask_cannot_load(project: Path) -> None
     assert document["results"][0]["vs_flask"] == {}
 
 
+def test_nothing_measured_is_an_error(project: Path) -> None:
+    out = _bench(project, "--app", "onlyflaskfast", "bench", "--impl", "flask", *TINY)
+    assert out.returncode == 1, out.stderr
+    assert out.stdout == ""
+    assert "Error: Nothing was measured. Flask: the application did not load:" in out.stderr
+
+
 def test_a_worker_that_dies_or_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = tmp_path / "dying.py"
     app.write_text(textwrap.dedent(

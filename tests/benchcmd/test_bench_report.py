@@ -129,7 +129,7 @@ def test_table() -> None:
                                 "4.50x", "3.00x"]
     assert lines[11].split()[:3] == ["geomean", "(2", "URLs)"]
     assert "Not timed (the first request failed):" in lines
-    assert "  GET /boom on Flask: HTTP 500 INTERNAL SERVER ERROR" in lines
+    assert "  GET /boom on compiled, pure, Flask: HTTP 500 INTERNAL SERVER ERROR" in lines
     assert lines[-2:] == [
         "Skipped rules (1):",
         "  /user/<name> (user): required URL arguments (name)",
