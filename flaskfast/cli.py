@@ -4,7 +4,8 @@ The ``flaskfast`` console script (and ``python -m flaskfast``) runs :data:`cli`,
 a :class:`FlaskGroup`. It finds the application from ``--app`` / ``FLASK_APP``
 or a ``wsgi.py`` / ``app.py`` in the working directory, loads ``.flaskenv`` /
 ``.env`` files, and offers ``run``, ``shell`` and ``routes`` plus every command
-registered on ``app.cli``, blueprints and ``flask.commands`` entry points.
+registered on ``app.cli``, blueprints and ``flask.commands`` entry points, and
+``bench`` (:mod:`flaskfast._bench`), which only flaskfast has.
 """
 
 from __future__ import annotations
@@ -1074,7 +1075,29 @@ def routes_command(sort: str, all_methods: bool) -> None:
         click.echo(line(row))
 
 
-cli = FlaskGroup(
+class _CommandLine(FlaskGroup):
+    """The ``flaskfast`` command's group: a :class:`FlaskGroup` plus the
+    commands only flaskfast has, each imported when it is first used (so
+    ``import flaskfast`` pays nothing for them). Like ``run``, ``shell`` and
+    ``routes``, they take precedence over an app command of the same name.
+    """
+
+    #: Command name -> "module:attribute" of its click command.
+    lazy_commands: t.ClassVar[dict[str, str]] = {
+        "bench": "flaskfast._bench.command:bench_command",
+    }
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            module_name, _, attribute = self.lazy_commands[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), name)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+
+cli = _CommandLine(
     name="flask",
     help=(
         "Manage and serve a Flask application (flaskfast).\n\n"
