@@ -107,7 +107,10 @@ def ensure_chromium() -> tuple[str, str]:
     say(f"    installed in {time.perf_counter() - start:.1f} s")
     browser, driver = first_existing(CHROMIUM), first_existing(CHROMEDRIVER)
     if not (browser and driver):
-        raise SystemExit(f"error: after apt-get, chromium ({browser}) or chromedriver ({driver}) is still missing")
+        raise SystemExit(
+            f"error: after apt-get, chromium ({browser}) or chromedriver ({driver})"
+            " is still missing"
+        )
     return browser, driver
 
 
@@ -116,7 +119,8 @@ def ensure_selenium() -> None:
     if importlib.util.find_spec("selenium") is not None:
         return
     say(f"==> Installing {SELENIUM} into {sys.prefix}")
-    run_checked([sys.executable, "-m", "pip", "install", "--quiet", SELENIUM], "pip install selenium")
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", SELENIUM]
+    run_checked(pip, "pip install selenium")
     importlib.invalidate_caches()
 
 
@@ -143,18 +147,26 @@ class Server:
     def start(self) -> None:
         with self.log.open("wb") as out:
             init = subprocess.run(
-                [*self.base, "init-db"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, timeout=60
+                [*self.base, "init-db"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=60,
             )
         if init.returncode != 0:
             raise Failure(f"init-db failed (exit status {init.returncode})")
         out = self.log.open("ab")
         command = [*self.base, "run", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
+        )
         out.close()
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if self.process.poll() is not None:
-                raise Failure(f"the server exited with status {self.process.returncode} while starting")
+                status = self.process.returncode
+                raise Failure(f"the server exited with status {status} while starting")
             try:
                 with urllib.request.urlopen(self.url + "/", timeout=2) as response:
                     if response.status == 200:
@@ -162,7 +174,9 @@ class Server:
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
-                raise Failure(f"the server did not answer on {self.url} within {SERVER_START_TIMEOUT:.0f} s")
+                raise Failure(
+                    f"the server did not answer on {self.url} within {SERVER_START_TIMEOUT:.0f} s"
+                )
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -228,8 +242,8 @@ class Scenario:
             return self.wait.until(condition)
         except TimeoutException:
             raise Failure(
-                f"waited {WAIT_TIMEOUT:.0f} s for {description}; the page is {self.driver.current_url}"
-                f" titled {self.driver.title!r}"
+                f"waited {WAIT_TIMEOUT:.0f} s for {description};"
+                f" the page is {self.driver.current_url} titled {self.driver.title!r}"
             ) from None
 
     def heading(self, text: str) -> None:
@@ -298,8 +312,14 @@ class Scenario:
         self.submit()
         self.heading("My notes")
         self.flash(f"Welcome, {USERNAME}!")
-        self.wait_for("the user's name in the navigation", lambda d: d.find_element(self.by.CSS_SELECTOR, "nav .user").text == USERNAME)
-        self.wait_for("'No notes yet.'", lambda d: "No notes yet." in d.find_element(self.by.TAG_NAME, "main").text)
+        self.wait_for(
+            "the user's name in the navigation",
+            lambda d: d.find_element(self.by.CSS_SELECTOR, "nav .user").text == USERNAME,
+        )
+        self.wait_for(
+            "'No notes yet.'",
+            lambda d: "No notes yet." in d.find_element(self.by.TAG_NAME, "main").text,
+        )
 
     def open_new_note(self) -> None:
         self.click_link("New note")
@@ -317,7 +337,8 @@ class Scenario:
         title = notes[0].find_element(self.by.TAG_NAME, "h2").text
         body = notes[0].find_element(self.by.CSS_SELECTOR, ".body").text
         if (title, body) != (NOTE_TITLE, NOTE_BODY):
-            raise Failure(f"the listed note is {(title, body)!r}, expected {(NOTE_TITLE, NOTE_BODY)!r}")
+            expected = (NOTE_TITLE, NOTE_BODY)
+            raise Failure(f"the listed note is {(title, body)!r}, expected {expected!r}")
 
     def log_out(self) -> None:
         self.submit("#logout")
@@ -337,7 +358,8 @@ class Scenario:
             start = time.perf_counter()
             action()
             path = self.screenshot(name)
-            say(f"    ok  {name:<14} {time.perf_counter() - start:5.2f} s  {path.relative_to(ROOT)}")
+            elapsed = time.perf_counter() - start
+            say(f"    ok  {name:<14} {elapsed:5.2f} s  {path.relative_to(ROOT)}")
 
 
 def _is_stale(element: t.Any) -> bool:
@@ -357,8 +379,11 @@ def main() -> int:
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
     ARTIFACTS.mkdir(parents=True)
-    version = subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-    say(f"==> Browser test of the notes example ({version}; artefacts in {ARTIFACTS.relative_to(ROOT)}/)")
+    artefacts = ARTIFACTS.relative_to(ROOT)
+    version = subprocess.run(
+        [browser, "--version"], capture_output=True, text=True, timeout=30
+    ).stdout.strip()
+    say(f"==> Browser test of the notes example ({version}; artefacts in {artefacts}/)")
 
     with tempfile.TemporaryDirectory(prefix="notes-browser-") as tmp:
         server = Server(Path(tmp) / "instance", ARTIFACTS / "server.log")
@@ -377,7 +402,10 @@ def main() -> int:
                 with contextlib.suppress(Exception):
                     driver.save_screenshot(str(ARTIFACTS / "failure.png"))
                     (ARTIFACTS / "failure.html").write_text(driver.page_source)
-                    say(f"    the page: {driver.current_url} (failure.png, failure.html in {ARTIFACTS.relative_to(ROOT)})")
+                    say(
+                        f"    the page: {driver.current_url}"
+                        f" (failure.png, failure.html in {artefacts}/)"
+                    )
             say("---- end of the server log ----")
             say(server.tail())
             say("-------------------------------")

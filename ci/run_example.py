@@ -28,6 +28,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import typing as t
 from pathlib import Path
@@ -39,6 +40,7 @@ FLASKFAST = VENV / "bin" / "flaskfast"
 STAMP = VENV / ".installed"
 APP = "examples.notes"
 STEPS = 4
+HEARTBEAT = 20.0
 
 
 def say(text: str) -> None:
@@ -62,11 +64,28 @@ def format_seconds(seconds: float) -> str:
 
 
 def check(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
-    """Run ``command`` from the repository root with its output shown; exit if it fails."""
-    result = subprocess.run(command, cwd=ROOT, env=env)
-    if result.returncode != 0:
-        say(f"error: {what} failed (exit status {result.returncode}): {' '.join(command)}")
-        sys.exit(result.returncode or 1)
+    """Run ``command`` from the repository root with its output shown; exit if it fails.
+
+    Every ``HEARTBEAT`` seconds a line says how long it has been running: pip
+    prints nothing while the kernels compile.
+    """
+    start = time.perf_counter()
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        while not done.wait(HEARTBEAT):
+            say(f"    ... {what}: {format_seconds(time.perf_counter() - start)} so far")
+
+    ticker = threading.Thread(target=heartbeat, daemon=True)
+    ticker.start()
+    try:
+        returncode = subprocess.run(command, cwd=ROOT, env=env).returncode
+    finally:
+        done.set()
+        ticker.join()
+    if returncode != 0:
+        say(f"error: {what} failed (exit status {returncode}): {' '.join(command)}")
+        sys.exit(returncode or 1)
 
 
 def make(*targets: str) -> list[str]:
@@ -124,8 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     if PYTHON.exists():
         say(f"==> [1/{STEPS}] Virtual environment {VENV.name}/ exists")
     else:
-        step(1, f"Creating the virtual environment {VENV.name}/ (and upgrading pip)",
-             lambda: check(make(str(PYTHON.relative_to(ROOT))), "creating .venv"))
+        step(
+            1,
+            f"Creating the virtual environment {VENV.name}/ (and upgrading pip)",
+            lambda: check(make(str(PYTHON.relative_to(ROOT))), "creating .venv"),
+        )
     if install_is_current():
         say(f"==> [2/{STEPS}] flaskfast is installed and up to date")
     else:
@@ -133,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             2,
             "Installing flaskfast (editable, compiling its kernels when a C compiler is"
             " there) and the test tools; the first time takes a few minutes",
-            lambda: check(make(str(STAMP.relative_to(ROOT))), "the install"),
+            lambda: check(make(str(STAMP.relative_to(ROOT))), "installing"),
         )
 
     env = {k: v for k, v in os.environ.items() if k not in ("FLASK_APP", "FLASKFAST_AS_FLASK")}

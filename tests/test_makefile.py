@@ -34,7 +34,11 @@ def _targets() -> dict[str, str]:
 
 def _make(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

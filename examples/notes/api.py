@@ -63,6 +63,7 @@ def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
 
 
 def note_json(note: sqlite3.Row) -> dict[str, t.Any]:
+    """A note row as the API shows it."""
     return {
         "id": note["id"],
         "title": note["title"],
@@ -75,12 +76,14 @@ def note_json(note: sqlite3.Row) -> dict[str, t.Any]:
 
 @bp.route("/csrf-token")
 def csrf_token() -> t.Any:
+    """The session's CSRF token and the header to send it in."""
     return jsonify(csrf_token=csrf.get_token(), header=csrf.HEADER)
 
 
 @bp.route("/notes")
 @api_login_required
 def list_notes() -> t.Any:
+    """One page of the user's notes with the paging fields (see the module docstring)."""
     page = int_arg("page", 1, 1)
     per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     connection = get_db()
@@ -110,12 +113,14 @@ def list_notes() -> t.Any:
 @bp.route("/notes/<int:note_id>")
 @api_login_required
 def get_note(note_id: int) -> t.Any:
+    """One of the user's notes."""
     return jsonify(note_json(get_own_note(note_id)))
 
 
 @bp.route("/notes", methods=("POST",))
 @api_login_required
 def create_note() -> t.Any:
+    """Create a note from a JSON body; 201 with its URL in ``Location``."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, "The body must be a JSON object with 'title' and 'body'.")

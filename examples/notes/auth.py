@@ -14,7 +14,8 @@ import typing as t
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from flaskfast import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flaskfast import Blueprint, current_app, flash, g, redirect, render_template, request
+from flaskfast import session, url_for
 
 from .db import get_db
 
@@ -63,17 +64,16 @@ def _credentials() -> tuple[str, str, str | None]:
 
 @bp.route("/register", methods=("GET", "POST"))
 def register() -> t.Any:
+    """Create an account from the form (the username must be free); then go to the login page."""
     if request.method == "POST":
         username, password, error = _credentials()
         if error is None:
             connection = get_db()
+            hash_method = current_app.config["PASSWORD_HASH_METHOD"]
             try:
                 connection.execute(
                     "INSERT INTO user (username, password_hash) VALUES (?, ?)",
-                    (
-                        username,
-                        generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
-                    ),
+                    (username, generate_password_hash(password, hash_method)),
                 )
                 connection.commit()
             except sqlite3.IntegrityError:
@@ -88,6 +88,7 @@ def register() -> t.Any:
 
 @bp.route("/login", methods=("GET", "POST"))
 def login() -> t.Any:
+    """Check the form's credentials; start a new session; go to ``?next=`` (on this site)."""
     if request.method == "POST":
         username, password, error = _credentials()
         if error is None:
@@ -110,6 +111,7 @@ def login() -> t.Any:
 
 @bp.route("/logout", methods=("POST",))
 def logout() -> t.Any:
+    """End the session (a POST, so a link on another site cannot log the user out)."""
     session.clear()
     flash("You have been logged out.")
     return redirect(url_for("notes.index"))

@@ -26,6 +26,7 @@ def wants_json() -> bool:
 
 
 def handle_http_error(error: HTTPException) -> t.Any:
+    """The error as JSON for API requests, else as a page (the exception's headers kept)."""
     code = error.code or 500
     if wants_json():
         response = jsonify(error=error.name, message=error.description, status=code)
@@ -38,4 +39,5 @@ def handle_http_error(error: HTTPException) -> t.Any:
 
 
 def init_app(app: Flask) -> None:
+    """Send every HTTP error through :func:`handle_http_error`."""
     app.register_error_handler(HTTPException, handle_http_error)

@@ -52,6 +52,7 @@ def read_form() -> tuple[str, str, str | None]:
 
 @bp.route("/")
 def index() -> t.Any:
+    """The logged-in user's notes, newest first; a welcome page for anonymous visitors."""
     if g.user is None:
         return render_template("notes/welcome.html")
     notes = (
@@ -69,6 +70,7 @@ def index() -> t.Any:
 @bp.route("/notes/new", methods=("GET", "POST"))
 @login_required
 def create() -> t.Any:
+    """The new-note form; a valid POST stores the note and goes back to the list."""
     title = body = ""
     if request.method == "POST":
         title, body, error = read_form()
@@ -88,6 +90,7 @@ def create() -> t.Any:
 @bp.route("/notes/<int:note_id>/edit", methods=("GET", "POST"))
 @login_required
 def edit(note_id: int) -> t.Any:
+    """The edit form of one of the user's notes; a valid POST saves it."""
     note = get_own_note(note_id)
     title, body = note["title"], note["body"]
     if request.method == "POST":
@@ -108,6 +111,7 @@ def edit(note_id: int) -> t.Any:
 @bp.route("/notes/<int:note_id>/delete", methods=("POST",))
 @login_required
 def delete(note_id: int) -> t.Any:
+    """Delete one of the user's notes (POST only)."""
     note = get_own_note(note_id)
     connection = get_db()
     connection.execute("DELETE FROM note WHERE id = ?", (note_id,))

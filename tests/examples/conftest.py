@@ -58,7 +58,8 @@ class Auth:
         self.client = client
 
     def register(self, username: str = "alice", password: str = "wonderland") -> TestResponse:
-        data = {"username": username, "password": password, "csrf_token": form_token(self.client, "/auth/register")}
+        token = form_token(self.client, "/auth/register")
+        data = {"username": username, "password": password, "csrf_token": token}
         return self.client.post("/auth/register", data=data)
 
     def login(self, username: str = "alice", password: str = "wonderland") -> TestResponse:

@@ -82,7 +82,9 @@ def test_pagination(client: FlaskClient, auth: Auth) -> None:
         ("per_page=1.5", "'per_page' must be an integer, not '1.5'."),
     ],
 )
-def test_pagination_bounds_are_400(client: FlaskClient, auth: Auth, query: str, message: str) -> None:
+def test_pagination_bounds_are_400(
+    client: FlaskClient, auth: Auth, query: str, message: str
+) -> None:
     auth.register_and_login()
     assert _error(client.get(f"/api/notes?{query}"), 400) == message
 
@@ -90,7 +92,8 @@ def test_pagination_bounds_are_400(client: FlaskClient, auth: Auth, query: str, 
 def test_page_past_the_end_is_404(client: FlaskClient, auth: Auth) -> None:
     _seed(auth, 2)
     assert client.get("/api/notes?page=1&per_page=2").status_code == 200
-    assert _error(client.get("/api/notes?page=2&per_page=2"), 404) == "Page 2 is past the last page (1)."
+    response = client.get("/api/notes?page=2&per_page=2")
+    assert _error(response, 404) == "Page 2 is past the last page (1)."
 
 
 def test_get_one(client: FlaskClient, auth: Auth) -> None:
@@ -128,7 +131,8 @@ def test_create(client: FlaskClient, auth: Auth, api_token: dict[str, str]) -> N
     stale = client.post("/api/notes", json={"title": "x"}, headers=api_token)
     assert _error(stale, 400).startswith("The CSRF token is missing or does not match")
     token = {"X-CSRF-Token": client.get("/api/csrf-token").get_json()["csrf_token"]}
-    response = client.post("/api/notes", json={"title": " From a script ", "body": "hi"}, headers=token)
+    note = {"title": " From a script ", "body": "hi"}
+    response = client.post("/api/notes", json=note, headers=token)
     assert response.status_code == 201
     assert response.headers["Location"] == "/api/notes/1"
     body = response.get_json()
@@ -139,7 +143,10 @@ def test_create(client: FlaskClient, auth: Auth, api_token: dict[str, str]) -> N
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"data": "not json", "content_type": "application/json"}, "The body must be a JSON object"),
+        (
+            {"data": "not json", "content_type": "application/json"},
+            "The body must be a JSON object",
+        ),
         ({"json": ["a", "list"]}, "The body must be a JSON object"),
         ({"data": "title=form"}, "The body must be a JSON object"),
         ({"json": {"body": "no title"}}, "'title' must be a non-empty string."),

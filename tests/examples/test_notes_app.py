@@ -35,7 +35,9 @@ def test_first_run_writes_a_secret_key_once(tmp_path: Path) -> None:
     assert create_app(instance_path=str(tmp_path / "other")).config["SECRET_KEY"] != key
 
 
-def test_instance_path_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_instance_path_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NOTES_INSTANCE_PATH", str(tmp_path / "env"))
     app = create_app()
     assert app.instance_path == str(tmp_path / "env")
@@ -110,7 +112,8 @@ def test_a_post_without_the_sessions_token_is_400(
 
 
 def test_a_post_before_any_token_exists_is_400(client: FlaskClient) -> None:
-    response = client.post("/auth/register", data={"username": "a", "password": "b", "csrf_token": "x"})
+    data = {"username": "a", "password": "b", "csrf_token": "x"}
+    response = client.post("/auth/register", data=data)
     assert response.status_code == 400
 
 
@@ -118,7 +121,8 @@ def test_csrf_rejection_changes_nothing(app: Flask, client: FlaskClient, auth: A
     auth.register_and_login()
     auth.post("/notes/new", title="kept")
     assert client.post("/notes/1/delete").status_code == 400
-    assert client.post("/notes/1/edit", data={"title": "changed", "csrf_token": "bad"}).status_code == 400
+    forged = {"title": "changed", "csrf_token": "bad"}
+    assert client.post("/notes/1/edit", data=forged).status_code == 400
     page = client.get("/").get_data(as_text=True)
     assert "kept" in page and "changed" not in page
     assert client.post("/auth/logout").status_code == 400

@@ -25,7 +25,8 @@ def _users(app: Flask) -> list[tuple[str, str]]:
 
 
 def test_register_stores_a_password_hash_and_redirects_to_login(app: Flask, auth: Auth) -> None:
-    app.config["PASSWORD_HASH_METHOD"] = create_app({"SECRET_KEY": "k"}).config["PASSWORD_HASH_METHOD"]
+    default = create_app({"SECRET_KEY": "k"}).config["PASSWORD_HASH_METHOD"]
+    app.config["PASSWORD_HASH_METHOD"] = default
     response = auth.register("alice", "wonderland")
     assert response.status_code == 302
     assert response.headers["Location"] == "/auth/login"

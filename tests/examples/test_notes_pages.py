@@ -121,7 +121,8 @@ def test_users_see_only_their_own_notes(client: FlaskClient, auth: Auth) -> None
 
 
 @pytest.mark.parametrize(
-    ("method", "url"), [("get", "/notes/1/edit"), ("post", "/notes/1/edit"), ("post", "/notes/1/delete")]
+    ("method", "url"),
+    [("get", "/notes/1/edit"), ("post", "/notes/1/edit"), ("post", "/notes/1/delete")],
 )
 def test_another_users_note_is_forbidden(
     client: FlaskClient, auth: Auth, method: str, url: str
@@ -139,7 +140,8 @@ def test_another_users_note_is_forbidden(
 
 
 @pytest.mark.parametrize(
-    ("method", "url"), [("get", "/notes/99/edit"), ("post", "/notes/99/edit"), ("post", "/notes/99/delete")]
+    ("method", "url"),
+    [("get", "/notes/99/edit"), ("post", "/notes/99/edit"), ("post", "/notes/99/delete")],
 )
 def test_a_missing_note_is_404(client: FlaskClient, auth: Auth, method: str, url: str) -> None:
     auth.register_and_login()
