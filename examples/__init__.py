@@ -1,0 +1,1 @@
+"""Example applications built on flaskfast; ``make run`` serves :mod:`examples.notes`."""
