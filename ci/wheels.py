@@ -61,6 +61,7 @@ SDIST_NEEDS = (
     "flaskfast/_speedups/response_c.pyx",
     "flaskfast/_speedups/headers_c.pyx",
     "flaskfast/_speedups/markup_c.pyx",
+    "flaskfast/_speedups/json_c.pyx",
     "tests/conftest.py",
     "ci/conformance.py",
 )

@@ -52,7 +52,12 @@ class _AppCtxGlobals:
     # PERF: object's own setattr already stores into __dict__; naming it here
     # keeps the C slot instead of a Python frame per ``g.x = ...``
     # (bench: blueprint_hooks).
-    __setattr__ = object.__setattr__
+    if t.TYPE_CHECKING:  # pragma: no cover - for type checkers: any name may be set
+
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
+    else:
+        __setattr__ = object.__setattr__
 
     def __delattr__(self, name: str) -> None:
         try:

@@ -3,7 +3,7 @@
 Two kinds of modules live here:
 
 * **Kernels** (``router``, ``builder``, ``response``,
-  ``headers``, ``markup``): small leaf modules that
+  ``headers``, ``markup``, ``json``): small leaf modules that
   import nothing from flaskfast, each written twice: ``<name>_py.py`` (the
   readable spec) and ``<name>_c.pyx`` (Cython, same functions, same errors).
 * **The pipeline** (``pipeline.py`` + ``pipeline.pxd``): the request pipeline,
@@ -42,7 +42,7 @@ from types import ModuleType
 
 import _flaskfast_flags
 
-KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers", "markup")
+KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers", "markup", "json")
 
 
 def extensions_disabled() -> bool:
@@ -138,6 +138,7 @@ builder: ModuleType = _modules["builder"]
 response: ModuleType = _modules["response"]
 headers: ModuleType = _modules["headers"]
 markup: ModuleType = _modules["markup"]
+json: ModuleType = _modules["json"]
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -156,6 +157,7 @@ __all__ = [
     "KERNELS",
     "builder",
     "headers",
+    "json",
     "markup",
     "pipeline",
     "response",

@@ -19,6 +19,7 @@ from datetime import date
 
 from werkzeug.http import http_date
 
+from .._speedups import json as _json_kernel
 from .._speedups import response as _response_kernel
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +108,7 @@ class _Compact:
     """``json.dumps(obj, default=..., ensure_ascii=..., sort_keys=...,
     separators=(",", ":"))`` for one combination of those settings."""
 
-    __slots__ = ("encode", "c_args")
+    __slots__ = ("encode", "c_args", "ascii", "sorted")
 
     def __init__(self, default: t.Any, ensure_ascii: t.Any, sort_keys: t.Any) -> None:
         encoder = json.JSONEncoder(
@@ -115,6 +116,9 @@ class _Compact:
             separators=_COMPACT,
         )
         self.encode: t.Callable[[t.Any], str] = encoder.encode
+        # As the encoders read them: by truth value.
+        self.ascii = bool(encoder.ensure_ascii)
+        self.sorted = bool(encoder.sort_keys)
         self.c_args: tuple[t.Any, ...] | None = None
         if _c_make_encoder is not None:
             strings = (
@@ -235,12 +239,10 @@ class DefaultJSONProvider(JSONProvider):
                 encoder = _compact_encoder(self.default, self.ensure_ascii, self.sort_keys)
             if encoder is None:
                 body = self.dumps(obj, separators=_COMPACT)
-            elif encoder.c_args is not None and (type(obj) is dict or type(obj) is list):
-                # PERF: one C encoder call, skipping JSONEncoder.encode and
-                # iterencode's Python frames (bench: json_response).
-                body = "".join(_c_make_encoder({}, *encoder.c_args)(obj, 0))
             else:
-                body = encoder.encode(obj)
+                # PERF: plain data encoded by the kernel, the rest by the
+                # cached encoder (bench: json_response, json_post).
+                body = _json_kernel.encode(obj, encoder.ascii, encoder.sorted, encoder)
         # PERF: the response is assembled directly when the response class
         # builds text responses as werkzeug does (bench: json_response).
         return _response_kernel.mimetype_response(  # type: ignore[no-any-return]
