@@ -18,16 +18,23 @@ from cpython.mem cimport PyMem_Free
 from cpython.mem cimport PyMem_Malloc
 from cpython.mem cimport PyMem_Realloc
 from cpython.conversion cimport PyOS_double_to_string
+from cpython.dict cimport PyDict_Next
+from cpython.object cimport PyObject
+from cpython.object cimport PyTypeObject
+from cpython.object cimport Py_TYPE
+from cpython.unicode cimport PyUnicode_1BYTE_KIND
 from cpython.unicode cimport PyUnicode_DATA
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from cpython.unicode cimport PyUnicode_KIND
 from cpython.unicode cimport PyUnicode_READ
 from libc.math cimport isinf
 from libc.math cimport isnan
+from libc.math cimport signbit
 from libc.string cimport memcpy
 from libc.string cimport strlen
 
 cdef extern from "Python.h":
+    int PyUnicode_Compare(object left, object right) except? -1
     int Py_DTSF_ADD_DOT_0
     object PyUnicode_DecodeASCII(const char *s, Py_ssize_t size, const char *errors)
     long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
@@ -37,6 +44,8 @@ __all__ = ["encode"]
 # Deeper data (or a cycle) is left to the standard library's encoder.
 cdef enum:
     _MAX_DEPTH = 64
+    # Objects with at most this many keys are sorted without allocating.
+    _SMALL = 16
 
 cdef const char *_HEX = b"0123456789abcdef"
 
@@ -93,9 +102,24 @@ cdef int _put_string(_Buffer *buf, str s) except -1:
     cdef void *data = PyUnicode_DATA(s)
     cdef unsigned int c
     cdef char *out
+    cdef const unsigned char *latin
     _reserve(buf, n + 2)
     buf.data[buf.size] = b'"'
     buf.size += 1
+    if kind == PyUnicode_1BYTE_KIND:
+        # PERF: the usual key or value needs no escape: one scan, one copy
+        # (bench: jsonify of 100 objects).
+        latin = <const unsigned char *>data
+        for i in range(n):
+            c = latin[i]
+            if c < 32 or c > 126 or c == 34 or c == 92:
+                break
+        else:
+            memcpy(buf.data + buf.size, latin, n)
+            buf.size += n
+            buf.data[buf.size] = b'"'
+            buf.size += 1
+            return 0
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
         if 32 <= c <= 126 and c != 34 and c != 92:
@@ -168,6 +192,27 @@ cdef int _put_float(_Buffer *buf, double v) except -1:
     # What the standard library writes with allow_nan (its default):
     # NaN/Infinity/-Infinity, else float.__repr__.
     cdef char *text
+    cdef char digits[24]
+    cdef int pos = 24
+    cdef unsigned long long u
+    if v == <double>(<long long>v) if -1e16 < v < 1e16 else False:
+        # PERF: an integral value below 1e16 (where repr switches to an
+        # exponent) is its digits and ".0", as float.__repr__ writes it
+        # (bench: jsonify of 100 objects).
+        digits[pos - 1] = b'0'
+        digits[pos - 2] = b'.'
+        pos -= 2
+        u = <unsigned long long>(-v if v < 0 else v)
+        while True:
+            pos -= 1
+            digits[pos] = <char>(48 + u % 10)
+            u //= 10
+            if u == 0:
+                break
+        if signbit(v):
+            pos -= 1
+            digits[pos] = b'-'
+        return _put(buf, digits + pos, 24 - pos)
     if isnan(v):
         return _put(buf, b"NaN", 3)
     if isinf(v):
@@ -179,6 +224,39 @@ cdef int _put_float(_Buffer *buf, double v) except -1:
         _put(buf, text, strlen(text))
     finally:
         PyMem_Free(text)
+    return 0
+
+
+cdef int _put_small_sorted(_Buffer *buf, dict obj, Py_ssize_t n, int depth) except -1:
+    # PERF: a small object's items are sorted in place by key (insertion
+    # sort on borrowed references, nothing allocated; the order of
+    # sorted(dict.items()) for distinct str keys) instead of a sorted list
+    # of keys and a lookup per key (bench: jsonify of 100 objects).
+    cdef PyObject *keys[_SMALL]
+    cdef PyObject *values[_SMALL]
+    cdef PyObject *key
+    cdef PyObject *value
+    cdef Py_ssize_t pos = 0, i = 0, j
+    while PyDict_Next(obj, &pos, &key, &value):
+        if i >= n or Py_TYPE(<object>key) is not <PyTypeObject *>str:
+            raise _Bail()
+        j = i
+        while j > 0 and PyUnicode_Compare(<object>keys[j - 1], <object>key) > 0:
+            keys[j] = keys[j - 1]
+            values[j] = values[j - 1]
+            j -= 1
+        keys[j] = key
+        values[j] = value
+        i += 1
+    if i != n:
+        raise _Bail()
+    for i in range(n):
+        if i:
+            _put(buf, b",", 1)
+        _put_string(buf, <str>keys[i])
+        _put(buf, b":", 1)
+        # The dict is not changed meanwhile: nothing here runs user code.
+        _put_value(buf, <object>values[i], True, depth + 1)
     return 0
 
 
@@ -206,7 +284,9 @@ cdef int _put_value(_Buffer *buf, object obj, bint sort_keys, int depth) except 
         if n == 0:
             return _put(buf, b"{}", 2)
         _put(buf, b"{", 1)
-        if sort_keys:
+        if sort_keys and n <= _SMALL:
+            _put_small_sorted(buf, <dict>obj, n, depth)
+        elif sort_keys:
             keys = list(<dict>obj)
             for key in keys:
                 if type(key) is not str:

@@ -162,6 +162,10 @@ def test_any_data_encodes_or_fails_as_the_standard_library(
         [float("nan"), float("inf"), float("-inf")],
         {"b": {"d": [], "c": {}}, "a": ()},
         {"é": 1, "e": 2, "\U0001f600": 3, "": 4},
+        {f"k{i}": i for i in reversed(range(16))},  # the largest in-place sort
+        {f"k{i}": i for i in reversed(range(40))},
+        {"b": 1, "a": 2, 3: "int key among str keys"},
+        [9999999999999998.0, 1e16, -1e16 + 2, -3.0, 2.0**53 + 2, 1e15, 123.0],
     ],
 )
 @pytest.mark.parametrize("sort_keys", [True, False])
