@@ -214,6 +214,11 @@ class DispatchingJinjaLoader(BaseLoader):
     def get_source(
         self, environment: BaseEnvironment, template: str
     ) -> tuple[str, str | None, t.Callable[[], bool] | None]:
+        """Return ``(source, filename, uptodate)`` of ``template`` from the
+        first loader that has it (the app's, then each blueprint's).
+
+        :raises jinja2.TemplateNotFound: no loader has it.
+        """
         if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
             return self._get_source_explained(environment, template)
         return self._get_source_fast(environment, template)
@@ -260,6 +265,8 @@ class DispatchingJinjaLoader(BaseLoader):
                 yield blueprint, loader
 
     def list_templates(self) -> list[str]:
+        """Names of every template the app's and the blueprints' loaders
+        know, each once, in no particular order."""
         names: set[str] = set()
         loader = self.app.jinja_loader
         if loader is not None:

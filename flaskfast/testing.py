@@ -235,6 +235,19 @@ class FlaskCliRunner(CliRunner):
     def invoke(  # type: ignore[override]
         self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any
     ) -> Result:
+        """Run a command line in isolation, as :meth:`click.testing.CliRunner.invoke`
+        does, and return its :class:`click.testing.Result`.
+
+        :param cli: the command to run; defaults to the app's ``app.cli``.
+        :param args: the command line's arguments, as a list of strings.
+        :param kwargs: passed to click's ``invoke``; ``obj`` defaults to a
+            :class:`~flaskfast.cli.ScriptInfo` that loads this runner's app.
+
+        For example::
+
+            result = app.test_cli_runner().invoke(args=["init-db"])
+            assert result.exit_code == 0
+        """
         if cli is None:
             cli = self.app.cli
         if "obj" not in kwargs:

@@ -119,6 +119,14 @@ class MethodView(View):
             cls.methods = methods
 
     def dispatch_request(self, **kwargs: t.Any) -> ft.ResponseReturnValue:
+        """Call the method named after the request's HTTP method, lower-cased
+        (``get``, ``post`` ...; ``HEAD`` falls back to ``get``), with the
+        URL's arguments, and return its result (through
+        :meth:`Flask.ensure_sync`, so ``async def`` handlers work).
+
+        :raises AssertionError: the class has no method for the request's
+            method (routing normally refuses such a request with 405 first).
+        """
         method = request.method
         handler = getattr(self, method.lower(), None)
         if handler is None and method == "HEAD":

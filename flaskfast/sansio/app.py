@@ -164,6 +164,11 @@ class App(Scaffold):
         return self.create_jinja_environment()
 
     def create_jinja_environment(self) -> Environment:
+        """Create the Jinja environment :attr:`jinja_env` returns; the WSGI
+        application class (:class:`flaskfast.Flask`) implements it.
+
+        :raises NotImplementedError: always, on the sans-I/O base class.
+        """
         raise NotImplementedError()
 
     def make_config(self, instance_relative: bool = False) -> Config:
@@ -227,6 +232,20 @@ class App(Scaffold):
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
+        """Add a URL rule to :attr:`url_map` and, when ``view_func`` is given,
+        store it as the view for the rule's endpoint (see
+        :meth:`Scaffold.add_url_rule` for the arguments).
+
+        The methods are ``options["methods"]``, else the view's ``methods``
+        attribute, else ``GET``, upper-cased, plus the view's
+        ``required_methods``; ``OPTIONS`` is added and answered automatically
+        unless the rule lists it, ``provide_automatic_options`` (the argument
+        or the view's attribute) is false, or ``PROVIDE_AUTOMATIC_OPTIONS``
+        is off. Werkzeug adds ``HEAD`` wherever ``GET`` is allowed.
+
+        :raises TypeError: ``methods`` is a single string.
+        :raises AssertionError: the endpoint already has a different view.
+        """
         if endpoint is None:
             endpoint = _endpoint_from_view_func(view_func)
         options["endpoint"] = endpoint
