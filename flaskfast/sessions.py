@@ -132,6 +132,30 @@ class SessionInterface:
 
     The interface object is shared by all requests (and threads), so keep
     per-request state on the session object, not on ``self``.
+
+    For example, a session kept in a server-side store, the cookie holding
+    only its id (a sketch: ``store`` is any key-value client)::
+
+        class StoreSession(dict, SessionMixin):
+            pass
+
+        class StoreSessionInterface(SessionInterface):
+            def open_session(self, app, request):
+                sid = request.cookies.get(self.get_cookie_name(app))
+                data = store.get(sid) if sid else None
+                session = StoreSession(data or {})
+                session.sid = sid or secrets.token_urlsafe(32)
+                return session
+
+            def save_session(self, app, session, response):
+                store.set(session.sid, dict(session))
+                response.set_cookie(
+                    self.get_cookie_name(app), session.sid,
+                    httponly=True, secure=self.get_cookie_secure(app),
+                    samesite=self.get_cookie_samesite(app),
+                )
+
+        app.session_interface = StoreSessionInterface()
     """
 
     #: Class returned by :meth:`make_null_session`.

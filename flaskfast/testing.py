@@ -113,6 +113,17 @@ class FlaskClient(Client):
         The session is loaded from the client's cookies through the app's
         session interface; changes are saved back into the cookie jar when
         the block ends. Arguments go to ``app.test_request_context``.
+
+        :raises TypeError: the client was made with ``use_cookies=False``.
+        :raises RuntimeError: the session interface opened no session (for
+            the default one: no ``SECRET_KEY``).
+
+        For example, to act as a logged-in user without posting the login
+        form::
+
+            with client.session_transaction() as session:
+                session["user_id"] = 1
+            assert client.get("/notes/").status_code == 200
         """
         if self._cookies is None:
             raise TypeError(
