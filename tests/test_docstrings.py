@@ -26,6 +26,7 @@ import typing as t
 
 from werkzeug.utils import cached_property
 
+from flaskfast import _legacy
 from flaskfast._install import SUBMODULES
 
 MODULES = ("flaskfast", *(f"flaskfast.{name}" for name in SUBMODULES))
@@ -95,6 +96,20 @@ def _member_doc(member: object) -> str | None | bool:
     return False
 
 
+def _load_legacy_members(cls: type) -> None:
+    """Replace the older-API placeholders on ``cls`` by the real members.
+
+    ``flaskfast._legacy`` puts a placeholder on the class for each attribute
+    of the older Flask API and installs the real ones on first use, so the
+    walk would see either, depending on which tests ran before. Loading them
+    here (as a first use does, without the use's deprecation warning) makes
+    the walk the same in any order.
+    """
+    for name, member in list(vars(cls).items()):
+        if isinstance(member, _legacy._Lazy):
+            member._group.resolve(name)
+
+
 def public_objects() -> dict[str, str | None]:
     """Qualified name -> docstring of every object the test covers."""
     found: dict[str, str | None] = {}
@@ -113,6 +128,7 @@ def public_objects() -> dict[str, str | None]:
         for base in cls.__mro__:
             if not _defined_in_flaskfast(base):
                 continue
+            _load_legacy_members(base)
             for name, member in vars(base).items():
                 if name.startswith("_"):
                     continue
