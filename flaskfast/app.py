@@ -567,6 +567,10 @@ class Flask(App):
         hooks; override it to run coroutines another way.
 
         :raises RuntimeError: asgiref is not installed (the ``async`` extra).
+
+        For example, calling a coroutine function from a CLI command::
+
+            count = app.async_to_sync(fetch_count)("notes")
         """
         try:
             from asgiref.sync import async_to_sync as asgiref_async_to_sync

@@ -71,6 +71,13 @@ class App(Scaffold):
 
     It does no I/O: an application server other than WSGI could build on
     it. The arguments are those of :class:`flaskfast.Flask`.
+
+    Applications create the WSGI subclass, not this one::
+
+        from flaskfast import Flask
+
+        app = Flask(__name__)
+        app.config.from_prefixed_env()
     """
 
     aborter_class = Aborter
