@@ -93,7 +93,41 @@ class Flask(App):
 
     ``import_name`` is the name of the application's module or package
     (usually ``__name__``); it locates resources, templates and the instance
-    folder.  The other arguments match :class:`flask.Flask`.
+    folder.  The other arguments match :class:`flask.Flask`:
+
+    :param static_url_path: URL prefix of the static files (default: the
+        static folder's name, ``/static``).
+    :param static_folder: folder, relative to ``root_path``, served at
+        ``static_url_path`` (``None``: no static route).
+    :param static_host: host of the static route, with ``host_matching``.
+    :param host_matching: match rules on the request's host.
+    :param subdomain_matching: match rules on the subdomain of
+        ``SERVER_NAME``.
+    :param template_folder: folder, relative to ``root_path``, of the
+        app's templates (default ``templates``).
+    :param instance_path: the instance folder (default: ``instance``
+        beside the package, see :meth:`auto_find_instance_path`).
+    :param instance_relative_config: resolve config file names against
+        the instance folder instead of ``root_path``.
+    :param root_path: the folder resources are relative to (default: found
+        from ``import_name``).
+
+    :raises ValueError: a relative ``instance_path``.
+    :raises AssertionError: with a static folder, ``static_host`` given
+        without ``host_matching`` or the reverse.
+
+    A minimal application::
+
+        from flaskfast import Flask
+
+        app = Flask(__name__)
+
+        @app.route("/")
+        def index():
+            return "Hello"
+
+    In a package, pass the package's name (``Flask("notes")`` in
+    ``notes/__init__.py``) so templates and static files are found in it.
     """
 
     default_config = ImmutableDict(
@@ -205,7 +239,21 @@ class Flask(App):
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None
     ) -> t.IO[t.AnyStr]:
-        """Open ``resource``, relative to :attr:`root_path`, for reading."""
+        """Open ``resource``, a path relative to :attr:`root_path`, for
+        reading, and return the file object.
+
+        ``mode`` is ``"rb"`` (the default), ``"r"`` or ``"rt"``; text modes
+        use ``encoding`` (the locale's when ``None``).
+
+        :raises ValueError: any other mode (resources are read-only; use
+            :meth:`open_instance_resource` to write).
+        :raises OSError: the file cannot be opened.
+
+        For example, next to the app's package::
+
+            with app.open_resource("schema.sql", "r") as f:
+                db.executescript(f.read())
+        """
         if mode not in {"r", "rt", "rb"}:
             raise ValueError(
                 f"Resources can only be opened for reading; got mode {mode!r}."
@@ -332,8 +380,26 @@ class Flask(App):
             self._got_first_request = False
 
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
-        """A test client for this app (``test_client_class`` or
-        :class:`~flaskfast.testing.FlaskClient`)."""
+        """Return a client that sends requests to this app without a server.
+
+        The class is :attr:`test_client_class`, or
+        :class:`~flaskfast.testing.FlaskClient` when that is ``None``; with
+        ``use_cookies`` (the default) it keeps cookies between requests, so
+        sessions work. ``kwargs`` go to the client's constructor. Set
+        ``app.testing = True`` so that errors reach the test instead of
+        becoming 500 responses.
+
+        For example::
+
+            app.testing = True
+            client = app.test_client()
+            response = client.post("/login", data={"username": "ann"})
+            assert response.status_code == 302
+
+        Used in a ``with`` block, the client keeps the last request's
+        context until the block ends, so ``request`` and ``session`` can be
+        inspected after the call.
+        """
         cls = self.test_client_class
         if cls is None:
             from .testing import FlaskClient
@@ -495,7 +561,17 @@ class Flask(App):
     def async_to_sync(
         self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
     ) -> t.Callable[..., t.Any]:
-        """Wrap a coroutine function to run in an event loop (asgiref)."""
+        """Return a plain function that runs the coroutine function ``func``
+        to completion (through asgiref's ``async_to_sync``) and returns its
+        result. :meth:`ensure_sync` uses it for ``async def`` views and
+        hooks; override it to run coroutines another way.
+
+        :raises RuntimeError: asgiref is not installed (the ``async`` extra).
+
+        For example, calling a coroutine function from a CLI command::
+
+            count = app.async_to_sync(fetch_count)("notes")
+        """
         try:
             from asgiref.sync import async_to_sync as asgiref_async_to_sync
         except ImportError:
@@ -690,8 +766,21 @@ class Flask(App):
         )
 
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
-        """A request context for a request built from the arguments of
-        :class:`~flaskfast.testing.EnvironBuilder`."""
+        """Return a request context for a request described by the
+        arguments, which are those of
+        :class:`~flaskfast.testing.EnvironBuilder` (``path``, ``method``,
+        ``query_string``, ``data``, ``json``, ``headers`` ...; ``base_url``
+        defaults from ``SERVER_NAME``, ``APPLICATION_ROOT`` and
+        ``PREFERRED_URL_SCHEME``). Nothing is dispatched: push it (a
+        ``with`` block) to use ``request``, ``session`` and ``url_for`` in
+        tests or scripts.
+
+        For example::
+
+            with app.test_request_context("/notes?page=2"):
+                assert request.args["page"] == "2"
+                assert url_for("index") == "/"
+        """
         from .testing import EnvironBuilder
 
         builder = EnvironBuilder(self, *args, **kwargs)

@@ -467,6 +467,18 @@ class AppGroup(click.Group):
     def command(
         self, *args: t.Any, **kwargs: t.Any
     ) -> t.Any:
+        """Like :meth:`click.Group.command`, but the callback runs inside the
+        app context (see :func:`with_appcontext`) unless the extra keyword
+        ``with_appcontext=False`` is given. Works bare (``@cli.command``) or
+        called (``@cli.command("name", help=...)``) and returns the
+        :class:`click.Command` made, as click does.
+
+        For example::
+
+            @app.cli.command("count-users")
+            def count_users():
+                click.echo(len(db.users()))   # current_app is available here
+        """
         wrap = kwargs.pop("with_appcontext", True)
 
         # Also accept the bare ``@group.command`` form.
@@ -484,6 +496,9 @@ class AppGroup(click.Group):
     def group(
         self, *args: t.Any, **kwargs: t.Any
     ) -> t.Any:
+        """Like :meth:`click.Group.group`, but the subgroup is an
+        :class:`AppGroup` unless ``cls=`` names another class, so its
+        commands run in the app context too."""
         kwargs.setdefault("cls", AppGroup)
         return click.Group.group(self, *args, **kwargs)
 
@@ -627,6 +642,11 @@ class FlaskGroup(AppGroup):
         self._loaded_plugin_commands = True
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command called ``name``: one of the group's own (``run``,
+        ``shell``, ``routes``, entry-point commands), else one from the loaded
+        app's ``app.cli``, which is then run with the app context pushed.
+        Returns ``None`` when neither has it; an app that cannot be loaded is
+        reported on stderr and also gives ``None``."""
         self._load_plugin_commands()
         cmd = super().get_command(ctx, name)
         if cmd is not None:
@@ -647,6 +667,9 @@ class FlaskGroup(AppGroup):
         return app.cli.get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Sorted names of the group's own and the app's commands. An app
+        that fails to load is reported on stderr (so ``--help`` still works)
+        and contributes no names."""
         self._load_plugin_commands()
         names = set(super().list_commands(ctx))
         info = ctx.ensure_object(ScriptInfo)
@@ -668,6 +691,11 @@ class FlaskGroup(AppGroup):
         parent: click.Context | None = None,
         **extra: t.Any,
     ) -> click.Context:
+        """Make click's context; its ``obj`` is a :class:`ScriptInfo` built
+        from this group's ``create_app``, ``set_debug_flag`` and
+        ``load_dotenv`` unless an ``obj`` is passed. Also sets
+        ``FLASK_RUN_FROM_CLI`` so that :meth:`Flask.run` knows the command
+        line is serving the app."""
         # Tells Flask.run() that the CLI is already serving the app.
         os.environ["FLASK_RUN_FROM_CLI"] = "true"
 
@@ -681,6 +709,9 @@ class FlaskGroup(AppGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """click's parsing; when only help is asked for, ``--env-file`` and
+        ``--app`` (or their environment variables) are applied first so the
+        help lists the app's own commands."""
         help_only = len(args) == 1 and args[0] in self.get_help_option_names(ctx)
         if help_only or (not args and self.no_args_is_help):
             # Help is printed before options coming from the environment are
@@ -777,6 +808,13 @@ class CertParamType(_ParamTypeBase):
     def convert(
         self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> t.Any:
+        """Return the resolved path of an existing file, the string
+        ``"adhoc"``, or the :class:`ssl.SSLContext` that ``value`` imports.
+
+        :raises click.BadParameter: Python lacks SSL support, ``adhoc``
+            without the ``cryptography`` package, or a value that is none of
+            the three.
+        """
         try:
             import ssl
         except ImportError:
@@ -851,6 +889,11 @@ class SeparatedPathType(click.Path):
     def convert(
         self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> t.Any:
+        """Return the list of checked paths in ``value`` (a string split on
+        :data:`os.pathsep`, or already a list or tuple).
+
+        :raises click.BadParameter: one of the paths fails the checks.
+        """
         if isinstance(value, (list, tuple)):
             items = list(value)
         else:
@@ -1088,12 +1131,15 @@ class _CommandLine(FlaskGroup):
     }
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """As :meth:`FlaskGroup.get_command`, importing a lazy command
+        (``bench``) the first time it is asked for."""
         if name in self.lazy_commands and name not in self.commands:
             module_name, _, attribute = self.lazy_commands[name].partition(":")
             self.add_command(getattr(importlib.import_module(module_name), attribute), name)
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """As :meth:`FlaskGroup.list_commands`, with the lazy commands."""
         return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
 
 

@@ -77,6 +77,13 @@ class Config(dict):  # type: ignore[type-arg]
     ``root_path`` is the directory relative file names are resolved against
     (the app's ``root_path``, or ``instance_path`` when the app was created
     with ``instance_relative_config=True``). ``defaults`` seeds the dict.
+
+    Every ``from_*`` loader copies only UPPERCASE keys, so a typical set-up
+    layers defaults, a file and the environment::
+
+        app.config.from_object("notes.settings.Defaults")
+        app.config.from_pyfile("settings.py", silent=True)  # in root_path
+        app.config.from_prefixed_env()                       # FLASK_SECRET_KEY ...
     """
 
     def __init__(
@@ -90,8 +97,16 @@ class Config(dict):  # type: ignore[type-arg]
     def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
         """Load the Python file named by environment variable ``variable_name``.
 
-        Raises :class:`RuntimeError` if the variable is unset or empty, unless
-        ``silent`` (then returns False). See :meth:`from_pyfile`.
+        Returns what :meth:`from_pyfile` returns for that file.
+
+        :raises RuntimeError: the variable is unset or empty, unless
+            ``silent`` (then the result is ``False``).
+        :raises OSError: as :meth:`from_pyfile`.
+
+        For example, with ``NOTES_SETTINGS=/etc/notes/production.py`` in the
+        environment::
+
+            app.config.from_envvar("NOTES_SETTINGS")
         """
         filename = os.environ.get(variable_name)
         if not filename:
@@ -114,6 +129,10 @@ class Config(dict):  # type: ignore[type-arg]
         creating them as needed: ``FLASK_DB__HOST`` sets
         ``config["DB"]["HOST"]``. Variables are applied in sorted name order.
         Always returns True.
+
+        For example, ``FLASK_SECRET_KEY=abc FLASK_PAGE_SIZE=20`` in the
+        environment give ``config["SECRET_KEY"] == "abc"`` (not valid JSON:
+        kept as text) and ``config["PAGE_SIZE"] == 20``.
         """
         head = f"{prefix}_"
         cut = len(head)
@@ -151,8 +170,12 @@ class Config(dict):  # type: ignore[type-arg]
 
         A relative ``filename`` is resolved against :attr:`root_path`. The file
         is compiled from bytes so a ``coding:`` declaration is honoured.
-        Returns True on success; with ``silent=True`` a missing file returns
-        False instead of raising.
+        Returns True on success; with ``silent=True`` a missing file (or a
+        directory) returns False instead of raising.
+
+        :raises OSError: the file cannot be read (its ``strerror`` begins
+            "Unable to load configuration file").
+        :raises Exception: whatever the file's own code raises.
         """
         path = os.path.join(self.root_path, filename)
         namespace = types.ModuleType("config")
@@ -171,7 +194,21 @@ class Config(dict):  # type: ignore[type-arg]
         """Copy the UPPERCASE attributes of ``obj`` (inherited ones included).
 
         ``obj`` may be a module, class or instance, or an import string such as
-        ``"myapp.settings.Production"``.
+        ``"myapp.settings.Production"``. Lower-case names are skipped, so
+        helpers and imports in a settings module stay out of the config.
+
+        :raises ImportError: an import string that cannot be imported.
+
+        For example::
+
+            class Defaults:
+                PAGE_SIZE = 20
+                SESSION_COOKIE_SAMESITE = "Lax"
+
+            class Production(Defaults):
+                SESSION_COOKIE_SECURE = True
+
+            app.config.from_object(Production)   # all three keys
         """
         if isinstance(obj, str):
             obj = import_string(obj)
@@ -190,7 +227,16 @@ class Config(dict):  # type: ignore[type-arg]
 
         The file is opened in text mode, or binary when ``text=False``; the
         mapping ``load`` returns goes through :meth:`from_mapping`. Missing
-        files behave as in :meth:`from_pyfile`.
+        files behave as in :meth:`from_pyfile`. Returns True, or False for
+        a missing file with ``silent=True``.
+
+        :raises OSError: the file cannot be read.
+
+        For example::
+
+            import json, tomllib
+            app.config.from_file("settings.json", load=json.load)
+            app.config.from_file("settings.toml", load=tomllib.load, text=False)
         """
         path = os.path.join(self.root_path, filename)
         try:
@@ -223,7 +269,13 @@ class Config(dict):  # type: ignore[type-arg]
 
         ``trim_namespace`` drops the prefix from the returned keys and
         ``lowercase`` lower-cases them, which makes the result convenient as
-        keyword arguments (``Client(**config.get_namespace("CLIENT_"))``).
+        keyword arguments.
+
+        For example, with ``MAIL_HOST = "smtp.internal"`` and
+        ``MAIL_PORT = 25`` in the config::
+
+            app.config.get_namespace("MAIL_")
+            # {"host": "smtp.internal", "port": 25}
         """
         cut = len(namespace) if trim_namespace else 0
         found: dict[str, t.Any] = {}

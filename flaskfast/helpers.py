@@ -75,6 +75,15 @@ def stream_with_context(
     generator that function returns.
 
     Raises :class:`RuntimeError` when no request context is active.
+
+    For example::
+
+        @app.route("/export")
+        def export():
+            def rows():
+                for note in load_notes(session["user_id"]):  # session works here
+                    yield f"{note.id},{note.title}\n"
+            return stream_with_context(rows()), {"Content-Type": "text/csv"}
     """
     try:
         gen = iter(generator_or_function)  # type: ignore[arg-type]
@@ -116,7 +125,21 @@ def make_response(*args: t.Any) -> Response:
 
     No arguments gives an empty ``app.response_class()``; one argument is
     converted on its own; several are treated as a ``(body, status,
-    headers)`` tuple.  Conversion is done by ``current_app.make_response``.
+    headers)`` tuple.  Conversion is done by ``current_app.make_response``,
+    so the same values a view may return are accepted, and a
+    :class:`TypeError` names a value that is not. Useful in a view to add
+    headers before returning.
+
+    For example::
+
+        @app.route("/notes.txt")
+        def notes_text():
+            response = make_response("\n".join(titles()))
+            response.mimetype = "text/plain"
+            response.headers["X-Count"] = str(len(titles()))
+            return response
+
+    :raises RuntimeError: outside an application context.
     """
     if not args:
         return current_app.response_class()
@@ -136,7 +159,33 @@ def url_for(
 ) -> str:
     """Build the URL for ``endpoint`` with the current app's URL map.
 
-    See :meth:`Flask.url_for` for the meaning of the arguments.
+    :param endpoint: the endpoint name; ``".name"`` means the endpoint
+        ``name`` of the current request's blueprint.
+    :param values: values of the rule's variables; the others are added as
+        the query string (``None`` values are left out).
+    :param _anchor: appended as ``#anchor``.
+    :param _method: pick the rule that allows this HTTP method.
+    :param _scheme: the URL scheme; implies an external URL.
+    :param _external: build an absolute URL with scheme and host (default:
+        only outside a request).
+
+    In a request the URL is relative (``/notes/3``) unless asked otherwise;
+    outside one, with only an app context, it is absolute and needs
+    ``SERVER_NAME``. The app's and blueprints' :meth:`url_defaults`
+    functions fill in values first.
+
+    :raises werkzeug.routing.BuildError: no rule of ``endpoint`` accepts
+        the values (after :attr:`Flask.url_build_error_handlers` had their
+        chance).
+    :raises RuntimeError: outside an application context, or without a
+        request and without ``SERVER_NAME``.
+
+    For example, with ``@app.route("/notes/<int:note_id>")`` on ``note``::
+
+        url_for("note", note_id=3)                   # "/notes/3"
+        url_for("note", note_id=3, format="json")    # "/notes/3?format=json"
+        url_for("static", filename="style.css")      # "/static/style.css"
+        url_for("note", note_id=3, _external=True)   # "http://localhost/notes/3"
     """
     # PERF: the context variable directly instead of the current_app proxy
     # (bench: redirect); without an app context the proxy raises its error.
@@ -159,7 +208,12 @@ def redirect(
 
     Inside an app context this is ``current_app.redirect(location, code)``;
     outside one, Werkzeug's ``redirect`` is used (``Response`` then selects
-    the response class).
+    the response class). ``code`` is the redirect status (302 by default;
+    303 after a form post, 307/308 to repeat the method and body).
+
+    For example::
+
+        return redirect(url_for("notes.index"))
     """
     app_ctx = _cv_app.get(None)
     if app_ctx is not None:
@@ -172,7 +226,18 @@ def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn
     response wrapped in an exception).
 
     Inside an app context ``current_app.aborter`` is used, so custom codes
-    added to its mapping work; outside one, Werkzeug's ``abort``.
+    added to its mapping work; outside one, Werkzeug's ``abort``. Further
+    arguments go to the exception (``description=`` for the error page).
+    Never returns; the error handler registered for the code (or the
+    default error page) makes the response.
+
+    :raises LookupError: ``code`` has no exception class.
+
+    For example::
+
+        note = db.get_note(note_id)
+        if note is None:
+            abort(404, description="No such note.")
     """
     app_ctx = _cv_app.get(None)
     if app_ctx is not None:
@@ -181,8 +246,18 @@ def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn
 
 
 def get_template_attribute(template_name: str, attribute: str) -> t.Any:
-    """Return a macro or variable exported by a template, e.g. call a macro
-    from Python code.
+    """Return the top-level name ``attribute`` (a macro or a variable set
+    with ``{% set %}``) of the template ``template_name``, so Python code can
+    call a macro the templates use.
+
+    :raises jinja2.TemplateNotFound: no such template.
+    :raises RuntimeError: outside an application context.
+
+    For example, with ``{% macro badge(text) %}...{% endmacro %}`` in
+    ``_macros.html``::
+
+        badge = get_template_attribute("_macros.html", "badge")
+        html = badge("new")
     """
     template = current_app.jinja_env.get_template(template_name)
     return getattr(template.module, attribute)
@@ -192,7 +267,15 @@ def flash(message: str, category: str = "message") -> None:
     """Store ``message`` in the session so the next request can show it.
 
     ``category`` is free text; ``"message"``, ``"error"``, ``"info"`` and
-    ``"warning"`` are the usual choices.  Sends ``message_flashed``.
+    ``"warning"`` are the usual choices.  Sends ``message_flashed``. The
+    messages live in the session, so the app needs a ``SECRET_KEY``
+    (otherwise the null session's :class:`RuntimeError`); read them with
+    :func:`get_flashed_messages`, usually in the base template.
+
+    For example::
+
+        flash("Note saved.")
+        flash("Wrong password.", "error")
     """
     # Reassign (not append in place) so the session sees a write.
     flashes = session.get("_flashes", [])
@@ -214,6 +297,12 @@ def get_flashed_messages(
     Within one request the same list is returned on every call.  With
     ``with_categories`` the items are ``(category, message)`` pairs;
     ``category_filter`` keeps only the listed categories.
+
+    For example, in a template::
+
+        {% for category, text in get_flashed_messages(with_categories=true) %}
+          <p class="flash {{ category }}">{{ text }}</p>
+        {% endfor %}
     """
     ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
     flashes = getattr(ctx, "flashes", None)
@@ -270,7 +359,21 @@ def send_file(
 
     Wraps :func:`werkzeug.utils.send_file`, supplying the request environ,
     ``USE_X_SENDFILE``, the app's response class and, unless ``max_age`` is
-    given, ``app.get_send_file_max_age`` for caching.
+    given, ``app.get_send_file_max_age`` for caching. The arguments are
+    werkzeug's: ``mimetype`` (guessed from the name when left out),
+    ``as_attachment`` and ``download_name`` (a download rather than inline),
+    ``conditional`` (answer range and if-modified requests, on by default),
+    ``etag``, ``last_modified`` and ``max_age``.
+
+    Never pass a path taken from the request: use
+    :func:`send_from_directory` for that.
+
+    :raises FileNotFoundError: the path does not exist.
+
+    For example::
+
+        return send_file(report_path, as_attachment=True,
+                         download_name="report.csv")
     """
     return werkzeug.utils.send_file(  # type: ignore[return-value]
         **_prepare_send_file_kwargs(
@@ -296,6 +399,17 @@ def send_from_directory(
     it (404).  Never pass an unchecked user path as ``directory``.
 
     Other keyword arguments go to :func:`send_file`.
+
+    :raises werkzeug.exceptions.NotFound: ``path`` escapes ``directory``,
+        or is not a file in it.
+
+    For example, serving uploads by name from the instance folder::
+
+        @app.route("/uploads/<path:name>")
+        def upload(name):
+            return send_from_directory(
+                os.path.join(app.instance_path, "uploads"), name
+            )
     """
     return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
         directory, path, **_prepare_send_file_kwargs(**kwargs)

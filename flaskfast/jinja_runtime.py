@@ -179,6 +179,8 @@ class CodeGenerator(JinjaCodeGenerator):
     """
 
     def visit_Template(self, node: TemplateNode, frame: Frame | None = None) -> None:
+        """Write the template module as Jinja does, then, when the compiled
+        escape is in use, one last line importing it as ``escape``."""
         super().visit_Template(node, frame)
         if escape is not markupsafe.escape:
             self.writeline(f"from {__name__} import escape")

@@ -91,6 +91,10 @@ class Map(_WerkzeugMap):
 
     @property
     def host_matching(self) -> bool:
+        """Whether rules match on the request's host instead of its subdomain.
+
+        Setting it drops the compiled matcher and URL builder; they are rebuilt
+        on the next match or build."""
         return self._ff_host_matching
 
     @host_matching.setter
@@ -100,6 +104,9 @@ class Map(_WerkzeugMap):
 
     @property
     def default_subdomain(self) -> str:
+        """Subdomain used by rules that do not name one (``""``: none).
+
+        Setting it drops the compiled matcher and URL builder, as above."""
         return self._ff_default_subdomain
 
     @default_subdomain.setter
@@ -109,6 +116,9 @@ class Map(_WerkzeugMap):
 
     @property
     def redirect_defaults(self) -> bool:
+        """Whether a URL that spells out a rule's default values redirects to
+        the rule without them. Setting it drops the compiled matcher and URL
+        builder, as above."""
         return self._ff_redirect_defaults
 
     @redirect_defaults.setter
@@ -118,6 +128,8 @@ class Map(_WerkzeugMap):
 
     @property
     def sort_parameters(self) -> bool:
+        """Whether built URLs list their query arguments sorted by key.
+        Setting it drops the compiled matcher and URL builder, as above."""
         return self._ff_sort_parameters
 
     @sort_parameters.setter
@@ -127,6 +139,9 @@ class Map(_WerkzeugMap):
 
     @property
     def merge_slashes(self) -> bool:
+        """werkzeug's default for rules that do not set ``merge_slashes``:
+        whether repeated slashes in a path match (after a redirect) as one.
+        Setting it drops the compiled matcher and URL builder."""
         return _WerkzeugMap.merge_slashes.fget(self)  # type: ignore[attr-defined,no-any-return]
 
     @merge_slashes.setter

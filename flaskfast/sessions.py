@@ -99,6 +99,10 @@ _NO_SECRET_MESSAGE = (
 
 
 def _refuse_write(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Refuse to change the null session (no ``SECRET_KEY`` is set).
+
+    :raises RuntimeError: always, with a message saying to set a secret key.
+    """
     raise RuntimeError(_NO_SECRET_MESSAGE)
 
 
@@ -128,6 +132,30 @@ class SessionInterface:
 
     The interface object is shared by all requests (and threads), so keep
     per-request state on the session object, not on ``self``.
+
+    For example, a session kept in a server-side store, the cookie holding
+    only its id (a sketch: ``store`` is any key-value client)::
+
+        class StoreSession(dict, SessionMixin):
+            pass
+
+        class StoreSessionInterface(SessionInterface):
+            def open_session(self, app, request):
+                sid = request.cookies.get(self.get_cookie_name(app))
+                data = store.get(sid) if sid else None
+                session = StoreSession(data or {})
+                session.sid = sid or secrets.token_urlsafe(32)
+                return session
+
+            def save_session(self, app, session, response):
+                store.set(session.sid, dict(session))
+                response.set_cookie(
+                    self.get_cookie_name(app), session.sid,
+                    httponly=True, secure=self.get_cookie_secure(app),
+                    samesite=self.get_cookie_samesite(app),
+                )
+
+        app.session_interface = StoreSessionInterface()
     """
 
     #: Class returned by :meth:`make_null_session`.
@@ -660,6 +688,15 @@ class SecureCookieSessionInterface(SessionInterface):
         )
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Load the session from the request's session cookie.
+
+        Returns ``None`` when the app has no ``SECRET_KEY`` (the app then
+        uses a :class:`NullSession`), a new empty session when there is no
+        cookie or its signature does not verify with ``SECRET_KEY`` or one of
+        ``SECRET_KEY_FALLBACKS`` or is older than
+        ``PERMANENT_SESSION_LIFETIME``, and otherwise the session holding the
+        cookie's data.
+        """
         setup = self._signing_setup(app)
         serializer = None
         if setup is None:
@@ -681,6 +718,13 @@ class SecureCookieSessionInterface(SessionInterface):
         return self.session_class(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Write the session to ``response`` as a signed cookie.
+
+        Adds ``Vary: Cookie`` when the session was read. An emptied session
+        that was modified deletes the cookie; otherwise the cookie is set
+        when :meth:`should_set_cookie` says so, with the name, domain, path,
+        flags and expiry the ``get_cookie_*`` methods return.
+        """
         # PERF: with werkzeug's own ``vary`` property, "Vary: Cookie" on a
         # response without a Vary header is set directly, and the second
         # add below (a no-op once Cookie is listed) is skipped; both went

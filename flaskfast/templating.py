@@ -214,6 +214,11 @@ class DispatchingJinjaLoader(BaseLoader):
     def get_source(
         self, environment: BaseEnvironment, template: str
     ) -> tuple[str, str | None, t.Callable[[], bool] | None]:
+        """Return ``(source, filename, uptodate)`` of ``template`` from the
+        first loader that has it (the app's, then each blueprint's).
+
+        :raises jinja2.TemplateNotFound: no loader has it.
+        """
         if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
             return self._get_source_explained(environment, template)
         return self._get_source_fast(environment, template)
@@ -260,6 +265,8 @@ class DispatchingJinjaLoader(BaseLoader):
                 yield blueprint, loader
 
     def list_templates(self) -> list[str]:
+        """Names of every template the app's and the blueprints' loaders
+        know, each once, in no particular order."""
         names: set[str] = set()
         loader = self.app.jinja_loader
         if loader is not None:
@@ -293,6 +300,20 @@ def render_template(
 ) -> str:
     """Render a template by name with ``context`` plus the app's context
     processors.  Given a list, the first template that exists is used.
+
+    Returns the rendered text. Templates are looked up in the app's
+    ``templates`` folder, then in the blueprints' folders; the
+    ``before_render_template`` and ``template_rendered`` signals are sent.
+    ``.html``, ``.htm``, ``.xml``, ``.xhtml`` and ``.svg`` templates
+    escape their variables.
+
+    :raises jinja2.TemplateNotFound: no such template
+        (``jinja2.TemplatesNotFound`` for a list).
+    :raises RuntimeError: outside an application context.
+
+    For example::
+
+        return render_template("notes/list.html", notes=notes, page=2)
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     template = app.jinja_env.get_or_select_template(template_name_or_list)
@@ -302,6 +323,17 @@ def render_template(
 def render_template_string(source: str, **context: t.Any) -> str:
     """Render template ``source`` with ``context`` plus the app's context
     processors.  The compiled template is cached per source string.
+
+    The source is escaped as HTML (autoescape is on for strings). Returns
+    the rendered text.
+
+    :raises jinja2.TemplateSyntaxError: ``source`` is not a valid template.
+    :raises RuntimeError: outside an application context.
+
+    For example::
+
+        render_template_string("Hello {{ name }}!", name="<ann>")
+        # "Hello &lt;ann&gt;!"
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     template = _template_from_string(app.jinja_env, source)
@@ -335,6 +367,16 @@ def stream_template(
 ) -> t.Iterator[str]:
     """Like :func:`render_template` but returns an iterator of string chunks,
     suitable as a streamed response body.
+
+    In a request the iterator keeps the request context (as
+    :func:`~flaskfast.stream_with_context` does), so the template can use
+    ``request`` and ``session`` while the response is sent.
+
+    For example::
+
+        @app.route("/log")
+        def log():
+            return stream_template("log.html", lines=read_lines())
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     template = app.jinja_env.get_or_select_template(template_name_or_list)

@@ -113,6 +113,17 @@ class FlaskClient(Client):
         The session is loaded from the client's cookies through the app's
         session interface; changes are saved back into the cookie jar when
         the block ends. Arguments go to ``app.test_request_context``.
+
+        :raises TypeError: the client was made with ``use_cookies=False``.
+        :raises RuntimeError: the session interface opened no session (for
+            the default one: no ``SECRET_KEY``).
+
+        For example, to act as a logged-in user without posting the login
+        form::
+
+            with client.session_transaction() as session:
+                session["user_id"] = 1
+            assert client.get("/notes/").status_code == 200
         """
         if self._cookies is None:
             raise TypeError(
@@ -235,6 +246,19 @@ class FlaskCliRunner(CliRunner):
     def invoke(  # type: ignore[override]
         self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any
     ) -> Result:
+        """Run a command line in isolation, as :meth:`click.testing.CliRunner.invoke`
+        does, and return its :class:`click.testing.Result`.
+
+        :param cli: the command to run; defaults to the app's ``app.cli``.
+        :param args: the command line's arguments, as a list of strings.
+        :param kwargs: passed to click's ``invoke``; ``obj`` defaults to a
+            :class:`~flaskfast.cli.ScriptInfo` that loads this runner's app.
+
+        For example::
+
+            result = app.test_cli_runner().invoke(args=["init-db"])
+            assert result.exit_code == 0
+        """
         if cli is None:
             cli = self.app.cli
         if "obj" not in kwargs:

@@ -28,6 +28,21 @@ class View:
     Class attributes configure the generated view function:
     :attr:`methods`, :attr:`provide_automatic_options`, :attr:`decorators`
     and :attr:`init_every_request`.
+
+    For example::
+
+        class NoteList(View):
+            methods = ["GET"]
+
+            def __init__(self, template):
+                self.template = template
+
+            def dispatch_request(self, page=1):
+                return render_template(self.template, notes=notes_page(page))
+
+        app.add_url_rule(
+            "/notes/<int:page>", view_func=NoteList.as_view("notes", "notes.html")
+        )
     """
 
     #: HTTP methods the route accepts; ``None`` leaves the choice to
@@ -101,6 +116,20 @@ class MethodView(View):
     Unless a subclass sets :attr:`methods` itself, it is computed when the
     class is created from the handlers it defines plus the ``methods`` of
     its bases.
+
+    For example, one class for a JSON resource::
+
+        class NoteAPI(MethodView):
+            def get(self, note_id):
+                return db.get_note(note_id)
+
+            def delete(self, note_id):
+                db.delete_note(note_id)
+                return "", 204
+
+        app.add_url_rule("/api/notes/<int:note_id>",
+                         view_func=NoteAPI.as_view("note_api"))
+        # NoteAPI.methods == {"GET", "DELETE"}
     """
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
@@ -119,6 +148,14 @@ class MethodView(View):
             cls.methods = methods
 
     def dispatch_request(self, **kwargs: t.Any) -> ft.ResponseReturnValue:
+        """Call the method named after the request's HTTP method, lower-cased
+        (``get``, ``post`` ...; ``HEAD`` falls back to ``get``), with the
+        URL's arguments, and return its result (through
+        :meth:`Flask.ensure_sync`, so ``async def`` handlers work).
+
+        :raises AssertionError: the class has no method for the request's
+            method (routing normally refuses such a request with 405 first).
+        """
         method = request.method
         handler = getattr(self, method.lower(), None)
         if handler is None and method == "HEAD":

@@ -167,7 +167,7 @@ def bench_command(
 
     \b
     Examples:
-      flaskfast --app examples.hello bench
+      flaskfast --app examples.notes bench
       flaskfast bench --app app --url / --url 'GET /search?q=x'
       flaskfast bench --url 'POST /api/items' --data '{"a": 1}' \\
           --header 'Content-Type: application/json'

@@ -68,6 +68,9 @@ def _read_only(name: str, why: str) -> t.Callable[[Flask, t.Any], None]:
 
 
 def _env(self: Flask) -> str:
+    """Deprecated (removed in Flask 2.3): the ``ENV`` config key, else
+    ``FLASK_ENV``, else ``"production"``. Informational only: it never
+    turns debug mode on (use ``FLASK_DEBUG``)."""
     deprecated("app.env", _ENV_REPLACEMENT)
     value = self.config.get("ENV")
     return str(value or os.environ.get("FLASK_ENV") or "production")
@@ -79,6 +82,10 @@ def _set_env(self: Flask, value: str) -> None:
 
 
 def _propagate_exceptions(self: Flask) -> bool:
+    """Deprecated, read-only: whether unhandled
+    exceptions are re-raised instead of answered with a 500; the
+    ``PROPAGATE_EXCEPTIONS`` config key, or testing or debug mode when it is
+    ``None``."""
     deprecated(
         "app.propagate_exceptions",
         "app.config['PROPAGATE_EXCEPTIONS'] (None means testing or debug)",
@@ -90,6 +97,8 @@ def _propagate_exceptions(self: Flask) -> bool:
 
 
 def _preserve_context_on_exception(self: Flask) -> bool:
+    """A removed setting, read-only and without effect: the
+    request context is always popped at the end of a request."""
     ignored(
         "app.preserve_context_on_exception (limit 2: a read-only value)",
         "teardown functions always run at the end of a request; use the test"
@@ -102,11 +111,15 @@ def _preserve_context_on_exception(self: Flask) -> bool:
 
 
 def _logger_name(self: Flask) -> str:
+    """Deprecated, read-only: the name of :attr:`Flask.logger`, which is
+    always the app's :attr:`~Flask.name`."""
     deprecated("app.logger_name", "app.logger.name (always app.name)")
     return self.logger.name
 
 
 def _request_globals_class(self: Flask) -> type:
+    """Deprecated alias (Flask 0.10) of :attr:`Flask.app_ctx_globals_class`,
+    the class of ``g``; setting it sets that attribute."""
     deprecated("app.request_globals_class", "app.app_ctx_globals_class")
     return self.app_ctx_globals_class
 

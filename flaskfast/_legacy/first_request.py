@@ -90,6 +90,9 @@ def before_first_request(self: Flask, f: _F) -> _F:
 
 
 def _get_funcs(self: Flask) -> list[t.Callable[[], t.Any]]:
+    """Deprecated (removed in Flask 2.3): the list of functions registered
+    with ``before_first_request``, in registration order; assigning a list
+    replaces its contents."""
     deprecated("app.before_first_request_funcs", _REPLACEMENT)
     return funcs(self)
 
@@ -107,6 +110,8 @@ def try_trigger_before_first_request_functions(self: Flask) -> None:
 
 
 def _got_first_request(self: Flask) -> bool:
+    """Deprecated, read-only: whether the app has started handling its
+    first request (after which setup methods raise)."""
     deprecated(
         "app.got_first_request",
         "no public API; track it in your own before_request function",

@@ -17,6 +17,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 
 def _is_xhr(self: Request) -> bool:
+    """Deprecated (removed in Werkzeug 1.0): whether the request's
+    ``X-Requested-With`` header is ``XMLHttpRequest`` (any case)."""
     deprecated(
         "request.is_xhr",
         "request.headers.get('X-Requested-With') or request.accept_mimetypes",
@@ -25,11 +27,15 @@ def _is_xhr(self: Request) -> bool:
 
 
 def _module(self: Request) -> None:
+    """Deprecated (Flask 0.7's modules): always ``None``; read
+    ``request.blueprint`` instead."""
     deprecated("request.module", "request.blueprint")
     return None
 
 
 def _ctx_g(self: RequestContext) -> _AppCtxGlobals:
+    """Deprecated (Flask 2.2): the ``g`` object of the current application
+    context; setting it replaces that context's ``g``."""
     deprecated("RequestContext.g", "flask.g (or flask.globals.app_ctx.g)")
     from ..globals import _cv_app
 

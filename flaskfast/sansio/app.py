@@ -67,7 +67,18 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 class App(Scaffold):
     """The central registry of an application: configuration, URL rules,
     view functions, blueprints and hooks.  :class:`flaskfast.Flask` adds the
-    WSGI request handling on top."""
+    WSGI request handling on top.
+
+    It does no I/O: an application server other than WSGI could build on
+    it. The arguments are those of :class:`flaskfast.Flask`.
+
+    Applications create the WSGI subclass, not this one::
+
+        from flaskfast import Flask
+
+        app = Flask(__name__)
+        app.config.from_prefixed_env()
+    """
 
     aborter_class = Aborter
     jinja_environment = Environment
@@ -155,15 +166,33 @@ class App(Scaffold):
 
     @cached_property
     def logger(self) -> logging.Logger:
-        """The ``logging.Logger`` named after the application."""
+        """The :class:`logging.Logger` named after the application
+        (:attr:`name`), made on first use by
+        :func:`flaskfast.logging.create_logger`: in debug mode it logs at
+        ``DEBUG`` unless a level was set, and it gets a handler writing to
+        the WSGI server's error stream unless a handler already takes its
+        records. Configure logging before this is first read to replace
+        that handler.
+
+        For example::
+
+            app.logger.info("user %s logged in", user_id)
+        """
         return create_logger(self)
 
     @cached_property
     def jinja_env(self) -> Environment:
-        """The Jinja environment that loads this application's templates."""
+        """The Jinja environment that loads this application's (and its
+        blueprints') templates, made by :meth:`create_jinja_environment` on
+        first use. Change :attr:`jinja_options` before it is first read."""
         return self.create_jinja_environment()
 
     def create_jinja_environment(self) -> Environment:
+        """Create the Jinja environment :attr:`jinja_env` returns; the WSGI
+        application class (:class:`flaskfast.Flask`) implements it.
+
+        :raises NotImplementedError: always, on the sans-I/O base class.
+        """
         raise NotImplementedError()
 
     def make_config(self, instance_relative: bool = False) -> Config:
@@ -199,7 +228,12 @@ class App(Scaffold):
 
     @property
     def debug(self) -> bool:
-        """Whether debug mode is on (the ``DEBUG`` config key)."""
+        """Whether debug mode is on: the ``DEBUG`` config key, which starts
+        from the ``FLASK_DEBUG`` environment variable. In debug mode
+        unhandled errors propagate to the server (and its debugger) and
+        templates reload when changed. Setting it also switches template
+        reloading, unless ``TEMPLATES_AUTO_RELOAD`` is set. Never enable it
+        in production: the debugger runs arbitrary code."""
         return self.config["DEBUG"]  # type: ignore[no-any-return]
 
     @debug.setter
@@ -210,8 +244,20 @@ class App(Scaffold):
 
     @setupmethod
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
-        """Register ``blueprint`` on the application; ``options`` (such as
-        ``url_prefix``, ``subdomain``, ``name``) override its defaults."""
+        """Register ``blueprint`` on the application: its routes, hooks,
+        error handlers, templates and static files take effect here.
+
+        ``options`` (``url_prefix``, ``subdomain``, ``url_defaults``,
+        ``name``, ``cli_group``) override what the blueprint was created
+        with; ``name`` lets one blueprint be registered twice.
+
+        :raises ValueError: a blueprint with the same name is already
+            registered (pass another ``name=``).
+
+        For example::
+
+            app.register_blueprint(api, url_prefix="/api/v1")
+        """
         blueprint.register(self, options)
 
     def iter_blueprints(self) -> t.ValuesView[Blueprint]:
@@ -227,6 +273,20 @@ class App(Scaffold):
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
+        """Add a URL rule to :attr:`url_map` and, when ``view_func`` is given,
+        store it as the view for the rule's endpoint (see
+        :meth:`Scaffold.add_url_rule` for the arguments).
+
+        The methods are ``options["methods"]``, else the view's ``methods``
+        attribute, else ``GET``, upper-cased, plus the view's
+        ``required_methods``; ``OPTIONS`` is added and answered automatically
+        unless the rule lists it, ``provide_automatic_options`` (the argument
+        or the view's attribute) is false, or ``PROVIDE_AUTOMATIC_OPTIONS``
+        is off. Werkzeug adds ``HEAD`` wherever ``GET`` is allowed.
+
+        :raises TypeError: ``methods`` is a single string.
+        :raises AssertionError: the endpoint already has a different view.
+        """
         if endpoint is None:
             endpoint = _endpoint_from_view_func(view_func)
         options["endpoint"] = endpoint
@@ -268,8 +328,18 @@ class App(Scaffold):
     def template_filter(
         self, name: str | None = None
     ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Decorator registering a Jinja filter, named ``name`` or after
-        the function."""
+        """Decorator registering the function as a Jinja filter, named
+        ``name`` or after the function (see :meth:`add_template_filter`);
+        returns the function unchanged.
+
+        For example::
+
+            @app.template_filter("initials")
+            def initials(name):
+                return "".join(part[0] for part in name.split())
+
+        and in a template: ``{{ user.name|initials }}``.
+        """
 
         def decorator(f: T_template_filter) -> T_template_filter:
             self.add_template_filter(f, name=name)
@@ -281,15 +351,27 @@ class App(Scaffold):
     def add_template_filter(
         self, f: ft.TemplateFilterCallable, name: str | None = None
     ) -> None:
-        """Register a Jinja filter, named ``name`` or after the function."""
+        """Register ``f(value, *args)`` as the Jinja filter ``name`` (default:
+        ``f.__name__``) in :attr:`jinja_env`; the non-decorator form of
+        :meth:`template_filter`."""
         self.jinja_env.filters[name or f.__name__] = f
 
     @setupmethod
     def template_test(
         self, name: str | None = None
     ) -> t.Callable[[T_template_test], T_template_test]:
-        """Decorator registering a Jinja test, named ``name`` or after the
-        function."""
+        """Decorator registering the function as a Jinja test, named ``name``
+        or after the function (see :meth:`add_template_test`); returns the
+        function unchanged.
+
+        For example::
+
+            @app.template_test("even")
+            def is_even(n):
+                return n % 2 == 0
+
+        and in a template: ``{% if loop.index is even %}``.
+        """
 
         def decorator(f: T_template_test) -> T_template_test:
             self.add_template_test(f, name=name)
@@ -301,15 +383,27 @@ class App(Scaffold):
     def add_template_test(
         self, f: ft.TemplateTestCallable, name: str | None = None
     ) -> None:
-        """Register a Jinja test, named ``name`` or after the function."""
+        """Register ``f(value, *args) -> bool`` as the Jinja test ``name``
+        (default: ``f.__name__``) in :attr:`jinja_env`; the non-decorator
+        form of :meth:`template_test`."""
         self.jinja_env.tests[name or f.__name__] = f
 
     @setupmethod
     def template_global(
         self, name: str | None = None
     ) -> t.Callable[[T_template_global], T_template_global]:
-        """Decorator registering a Jinja global, named ``name`` or after the
-        function."""
+        """Decorator registering the function as a global available in every
+        template, named ``name`` or after the function (see
+        :meth:`add_template_global`); returns the function unchanged.
+
+        For example::
+
+            @app.template_global()
+            def year():
+                return datetime.date.today().year
+
+        and in a template: ``&copy; {{ year() }}``.
+        """
 
         def decorator(f: T_template_global) -> T_template_global:
             self.add_template_global(f, name=name)
@@ -321,13 +415,31 @@ class App(Scaffold):
     def add_template_global(
         self, f: ft.TemplateGlobalCallable, name: str | None = None
     ) -> None:
-        """Register a Jinja global, named ``name`` or after the function."""
+        """Make ``f`` available in every template as ``name`` (default:
+        ``f.__name__``); the non-decorator form of :meth:`template_global`."""
         self.jinja_env.globals[name or f.__name__] = f
 
     @setupmethod
     def teardown_appcontext(self, f: T_teardown) -> T_teardown:
-        """Register ``f(exc)`` to run when an application context is popped,
-        with the unhandled exception or ``None``."""
+        """Register ``f(error)`` to run when an application context is
+        popped: after every request (after the request's teardown
+        functions), and at the end of a ``with app.app_context():`` block or
+        CLI command.
+
+        ``error`` is the unhandled exception that ended the context, or
+        ``None``. The return value is ignored; the functions run in the
+        reverse order of registration. Use it for resources tied to the
+        app context, such as a database connection kept on ``g``.
+        Returns ``f``.
+
+        For example::
+
+            @app.teardown_appcontext
+            def close_db(error):
+                db = g.pop("db", None)
+                if db is not None:
+                    db.close()
+        """
         self.teardown_appcontext_funcs.append(f)
         return f
 
@@ -335,7 +447,9 @@ class App(Scaffold):
     def shell_context_processor(
         self, f: T_shell_context_processor
     ) -> T_shell_context_processor:
-        """Register a function returning names for the ``shell`` command."""
+        """Register ``f() -> dict``; its items become variables of the
+        ``flask shell`` (or ``flaskfast shell``) session, next to ``app`` and
+        ``g``. Returns ``f``."""
         self.shell_context_processors.append(f)
         return f
 

@@ -112,6 +112,22 @@ class Blueprint(Scaffold):
     :param url_defaults: default view arguments for all routes.
     :param cli_group: name of the CLI group the blueprint's commands go in;
         ``None`` merges them into the app's group, the default uses ``name``.
+
+    The other arguments (``import_name``, ``static_folder``,
+    ``static_url_path``, ``template_folder``, ``root_path``) are as for the
+    application, relative to the blueprint's own package.
+
+    :raises ValueError: an empty name, or one containing a dot.
+
+    For example::
+
+        auth = Blueprint("auth", __name__, url_prefix="/auth")
+
+        @auth.route("/login")
+        def login():
+            return render_template("auth/login.html")
+
+        app.register_blueprint(auth)   # URL /auth/login, endpoint "auth.login"
     """
 
     _got_registered_once = False
@@ -344,8 +360,9 @@ class Blueprint(Scaffold):
     def app_template_filter(
         self, name: str | None = None
     ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Decorator: register an app-wide Jinja filter (default name:
-        the function's name)."""
+        """Decorator form of :meth:`add_app_template_filter`: the function
+        becomes a Jinja filter of the whole app, named ``name`` or after the
+        function. Returns the function unchanged."""
 
         def decorator(f: T_template_filter) -> T_template_filter:
             self.add_app_template_filter(f, name=name)
@@ -357,7 +374,10 @@ class Blueprint(Scaffold):
     def add_app_template_filter(
         self, f: ft.TemplateFilterCallable, name: str | None = None
     ) -> None:
-        """Register an app-wide Jinja filter when the blueprint is registered."""
+        """Register ``f`` as the app's Jinja filter ``name`` (default:
+        ``f.__name__``) when the blueprint is first registered, as
+        :meth:`App.add_template_filter` does; it applies to every template,
+        not only the blueprint's."""
 
         def deferred(state: BlueprintSetupState) -> None:
             state.app.add_template_filter(f, name=name)
@@ -368,7 +388,9 @@ class Blueprint(Scaffold):
     def app_template_test(
         self, name: str | None = None
     ) -> t.Callable[[T_template_test], T_template_test]:
-        """Decorator: register an app-wide Jinja test."""
+        """Decorator form of :meth:`add_app_template_test`: the function
+        becomes a Jinja test of the whole app, named ``name`` or after the
+        function. Returns the function unchanged."""
 
         def decorator(f: T_template_test) -> T_template_test:
             self.add_app_template_test(f, name=name)
@@ -380,7 +402,9 @@ class Blueprint(Scaffold):
     def add_app_template_test(
         self, f: ft.TemplateTestCallable, name: str | None = None
     ) -> None:
-        """Register an app-wide Jinja test when the blueprint is registered."""
+        """Register ``f`` as the app's Jinja test ``name`` (default:
+        ``f.__name__``) when the blueprint is first registered, as
+        :meth:`App.add_template_test` does."""
 
         def deferred(state: BlueprintSetupState) -> None:
             state.app.add_template_test(f, name=name)
@@ -391,7 +415,9 @@ class Blueprint(Scaffold):
     def app_template_global(
         self, name: str | None = None
     ) -> t.Callable[[T_template_global], T_template_global]:
-        """Decorator: register an app-wide Jinja global."""
+        """Decorator form of :meth:`add_app_template_global`: the function
+        becomes a global of every template of the app, named ``name`` or
+        after the function. Returns the function unchanged."""
 
         def decorator(f: T_template_global) -> T_template_global:
             self.add_app_template_global(f, name=name)
@@ -403,7 +429,9 @@ class Blueprint(Scaffold):
     def add_app_template_global(
         self, f: ft.TemplateGlobalCallable, name: str | None = None
     ) -> None:
-        """Register an app-wide Jinja global when the blueprint is registered."""
+        """Make ``f`` a global of every template of the app, named ``name``
+        (default: ``f.__name__``), when the blueprint is first registered, as
+        :meth:`App.add_template_global` does."""
 
         def deferred(state: BlueprintSetupState) -> None:
             state.app.add_template_global(f, name=name)
@@ -420,19 +448,25 @@ class Blueprint(Scaffold):
 
     @setupmethod
     def before_app_request(self, f: T_before_request) -> T_before_request:
-        """Like :meth:`before_request`, for every request of the app."""
+        """Like :meth:`before_request`, but for every request of the app, not
+        only the blueprint's; added to the app when the blueprint is first
+        registered. Returns ``f``."""
         self._app_scope_append("before_request_funcs", f)
         return f
 
     @setupmethod
     def after_app_request(self, f: T_after_request) -> T_after_request:
-        """Like :meth:`after_request`, for every request of the app."""
+        """Like :meth:`after_request`, but for every request of the app, not
+        only the blueprint's; added when the blueprint is first registered.
+        Returns ``f``."""
         self._app_scope_append("after_request_funcs", f)
         return f
 
     @setupmethod
     def teardown_app_request(self, f: T_teardown) -> T_teardown:
-        """Like :meth:`teardown_request`, for every request of the app."""
+        """Like :meth:`teardown_request`, but for every request of the app,
+        not only the blueprint's; added when the blueprint is first
+        registered. Returns ``f``."""
         self._app_scope_append("teardown_request_funcs", f)
         return f
 
@@ -440,7 +474,9 @@ class Blueprint(Scaffold):
     def app_context_processor(
         self, f: T_template_context_processor
     ) -> T_template_context_processor:
-        """Like :meth:`context_processor`, for every template of the app."""
+        """Like :meth:`context_processor`, but for every template the app
+        renders, not only the blueprint's views'; added when the blueprint is
+        first registered. Returns ``f``."""
         self._app_scope_append("template_context_processors", f)
         return f
 
@@ -448,7 +484,17 @@ class Blueprint(Scaffold):
     def app_errorhandler(
         self, code: type[Exception] | int
     ) -> t.Callable[[T_error_handler], T_error_handler]:
-        """Like :meth:`errorhandler`, for errors anywhere in the app."""
+        """Like :meth:`errorhandler`, but the handler is the app's: it handles
+        ``code`` (a status code or exception class) for every request, not
+        only the blueprint's; added when the blueprint is first registered.
+        Returns the decorated function unchanged.
+
+        For example::
+
+            @api.app_errorhandler(404)
+            def not_found(error):
+                return {"error": "not found"}, 404
+        """
 
         def decorator(f: T_error_handler) -> T_error_handler:
             def deferred(state: BlueprintSetupState) -> None:
@@ -463,13 +509,15 @@ class Blueprint(Scaffold):
     def app_url_value_preprocessor(
         self, f: T_url_value_preprocessor
     ) -> T_url_value_preprocessor:
-        """Like :meth:`url_value_preprocessor`, for every request of the app."""
+        """Like :meth:`url_value_preprocessor`, but for every request of the
+        app; added when the blueprint is first registered. Returns ``f``."""
         self._app_scope_append("url_value_preprocessors", f)
         return f
 
     @setupmethod
     def app_url_defaults(self, f: T_url_defaults) -> T_url_defaults:
-        """Like :meth:`url_defaults`, for every URL built by the app."""
+        """Like :meth:`url_defaults`, but for every URL the app builds; added
+        when the blueprint is first registered. Returns ``f``."""
         self._app_scope_append("url_default_functions", f)
         return f
 

@@ -253,8 +253,20 @@ class Scaffold:
 
     @setupmethod
     def route(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Decorator form of :meth:`add_url_rule`; ``endpoint`` may be passed
-        in ``options`` and defaults to the function's name."""
+        """Decorator that routes ``rule`` to the decorated view function.
+
+        Same as calling :meth:`add_url_rule` with the function as
+        ``view_func``; ``endpoint`` may be given among ``options`` and
+        defaults to the function's ``__name__``. The other options
+        (``methods``, ``defaults``, ``host``, ``strict_slashes`` ...) go to the
+        :class:`werkzeug.routing.Rule`. Returns the function unchanged.
+
+        For example::
+
+            @app.route("/notes/<int:note_id>", methods=["GET", "POST"])
+            def note(note_id):
+                return {"id": note_id, "method": request.method}
+        """
 
         def decorator(f: T_route) -> T_route:
             endpoint = options.pop("endpoint", None)
@@ -272,14 +284,50 @@ class Scaffold:
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
-        """Connect ``rule`` to ``endpoint`` / ``view_func``. Implemented by
-        the application and by blueprints."""
+        """Register a URL rule, as the :meth:`route` decorator does.
+
+        :param rule: the URL rule, with ``<converter:name>`` variables, for
+            example ``"/users/<int:user_id>"``.
+        :param endpoint: name the rule is known by in :func:`url_for`;
+            defaults to ``view_func.__name__``.
+        :param view_func: function called for requests that match; may be
+            left out and attached later with :meth:`endpoint`.
+        :param provide_automatic_options: whether ``OPTIONS`` is answered for
+            the rule without calling the view (default: yes, unless the view
+            or ``options["methods"]`` says otherwise, or
+            ``PROVIDE_AUTOMATIC_OPTIONS`` is off).
+        :param options: passed to :class:`werkzeug.routing.Rule`;
+            ``methods`` lists the allowed methods (``GET`` when absent).
+
+        :raises TypeError: ``methods`` is a string rather than a list.
+        :raises AssertionError: ``endpoint`` already maps to another view.
+        :raises NotImplementedError: on this base class; the application and
+            blueprints implement it.
+
+        For example, without a decorator::
+
+            def show(user_id):
+                return f"user {user_id}"
+
+            app.add_url_rule("/users/<int:user_id>", view_func=show)
+        """
         raise NotImplementedError
 
     @setupmethod
     def endpoint(self, endpoint: str) -> t.Callable[[F], F]:
-        """Decorator storing the function as the view for ``endpoint``
-        (the URL rule is added separately)."""
+        """Decorator that stores the function as the view for ``endpoint``.
+
+        No URL rule is added: pair it with :meth:`add_url_rule` called
+        without a ``view_func``. Returns the function unchanged.
+
+        For example::
+
+            app.add_url_rule("/", endpoint="index")
+
+            @app.endpoint("index")
+            def index():
+                return "home"
+        """
 
         def decorator(f: F) -> F:
             self.view_functions[endpoint] = f
@@ -291,21 +339,67 @@ class Scaffold:
 
     @setupmethod
     def before_request(self, f: T_before_request) -> T_before_request:
-        """Run ``f()`` before each request of this scope; a non-``None``
-        return value becomes the response."""
+        """Register ``f()`` to run before the view of each request.
+
+        On the application it runs for every request; on a blueprint, only
+        for requests routed to that blueprint's views. The functions run in
+        registration order after the URL value preprocessors; the first
+        one that returns something other than ``None`` ends the chain, and
+        its return value is used as the response (the view is not called).
+        Returns ``f``.
+
+        For example::
+
+            @app.before_request
+            def require_login():
+                if "user_id" not in session and request.endpoint != "login":
+                    return redirect(url_for("login"))
+        """
         self.before_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
     def after_request(self, f: T_after_request) -> T_after_request:
-        """Run ``f(response)`` after each request of this scope; it must
-        return a response object."""
+        """Register ``f(response)`` to run after the view of each request.
+
+        It receives the response object and must return a response (the same
+        one or a replacement). The functions run in the reverse order of
+        registration, blueprint ones before the application's, also for
+        responses made by error handlers. When one raises, the remaining
+        ones are skipped, so use :meth:`teardown_request` for clean-up that
+        must always happen. Returns ``f``.
+
+        For example::
+
+            @app.after_request
+            def no_store(response):
+                response.headers["Cache-Control"] = "no-store"
+                return response
+        """
         self.after_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
     def teardown_request(self, f: T_teardown) -> T_teardown:
-        """Run ``f(exc_or_None)`` when the request context is popped."""
+        """Register ``f(error)`` to run when the request context is popped.
+
+        It runs after the response was made, whether or not the request
+        failed: ``error`` is the unhandled exception that ended the request,
+        or ``None`` (an error an error handler dealt with is not passed).
+        Its return value is ignored, and it should not raise: the response
+        is already made (outside testing and debug mode flaskfast logs such
+        an exception and still sends the response). In tests, a
+        ``with app.test_client():`` block delays the pop, and so these
+        functions, until the block ends. Returns ``f``.
+
+        For example::
+
+            @app.teardown_request
+            def close_db(error):
+                db = g.pop("db", None)
+                if db is not None:
+                    db.close()
+        """
         self.teardown_request_funcs.setdefault(None, []).append(f)
         return f
 
@@ -313,7 +407,17 @@ class Scaffold:
     def context_processor(
         self, f: T_template_context_processor
     ) -> T_template_context_processor:
-        """Register ``f() -> dict`` whose items are added to template contexts."""
+        """Register ``f()``, called each time a template is rendered; the
+        dict it returns is merged into the template's variables (values the
+        caller passes to ``render_template`` win). On a blueprint it applies
+        to templates rendered by that blueprint's views. Returns ``f``.
+
+        For example::
+
+            @app.context_processor
+            def site():
+                return {"site_name": "Notes"}
+        """
         self.template_context_processors[None].append(f)
         return f
 
@@ -321,15 +425,19 @@ class Scaffold:
     def url_value_preprocessor(
         self, f: T_url_value_preprocessor
     ) -> T_url_value_preprocessor:
-        """Register ``f(endpoint, view_args)`` run before before-request hooks;
-        it may modify ``view_args`` in place."""
+        """Register ``f(endpoint, view_args)``, run for each matched request
+        before the :meth:`before_request` functions. It may change the
+        ``view_args`` dict in place (for example pop a value into ``g``);
+        its return value is ignored. Returns ``f``."""
         self.url_value_preprocessors[None].append(f)
         return f
 
     @setupmethod
     def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
-        """Register ``f(endpoint, values)`` that fills ``values`` in place
-        when URLs are built."""
+        """Register ``f(endpoint, values)``, called by :func:`url_for`
+        before a URL is built; it may add to the ``values`` dict in place
+        (for example a language code taken from ``g``). Its return value is
+        ignored. Returns ``f``."""
         self.url_default_functions[None].append(f)
         return f
 
@@ -339,7 +447,25 @@ class Scaffold:
     def errorhandler(
         self, code_or_exception: type[Exception] | int
     ) -> t.Callable[[T_error_handler], T_error_handler]:
-        """Decorator form of :meth:`register_error_handler`."""
+        """Decorator that registers the function as the handler for an HTTP
+        status code or an exception class (see :meth:`register_error_handler`).
+
+        The handler is called with the exception and returns a response as a
+        view does; for a code, the handler receives the matching
+        :class:`werkzeug.exceptions.HTTPException`. The most specific class
+        registered wins, a blueprint's handler before the application's for
+        the blueprint's requests. Returns the function unchanged.
+
+        For example::
+
+            @app.errorhandler(404)
+            def not_found(error):
+                return render_template("404.html"), 404
+
+            @app.errorhandler(PermissionError)
+            def forbidden(error):
+                return {"error": str(error)}, 403
+        """
 
         def decorator(f: T_error_handler) -> T_error_handler:
             self.register_error_handler(code_or_exception, f)
@@ -353,7 +479,14 @@ class Scaffold:
         code_or_exception: type[Exception] | int,
         f: ft.ErrorHandlerCallable,
     ) -> None:
-        """Handle an exception class, or an HTTP status code, with ``f(e)``."""
+        """Make ``f(error)`` handle ``code_or_exception``: an HTTP status
+        code with a werkzeug exception class, or an :class:`Exception`
+        subclass. The non-decorator form of :meth:`errorhandler`.
+
+        :raises ValueError: an unknown status code, or a class that is not
+            an :class:`Exception` subclass.
+        :raises TypeError: an exception instance instead of a class.
+        """
         exc_class, code = self._get_exc_class_and_code(code_or_exception)
         self.error_handler_spec[None][code][exc_class] = f
 
