@@ -96,7 +96,19 @@ def after_this_request(
     f: ft.AfterRequestCallable[t.Any],
 ) -> ft.AfterRequestCallable[t.Any]:
     """Register ``f`` to run on this request's response, before the
-    ``after_request`` functions.  Only valid while a request is active."""
+    ``after_request`` functions.  Only valid while a request is active.
+
+    For example, a view can set a cookie on a response it does not build::
+
+        @app.route("/")
+        def index():
+            @after_this_request
+            def remember(response):
+                response.set_cookie("seen", "yes")
+                return response
+
+            return "hello"
+    """
     ctx = _cv_request.get(None)
     if ctx is None:
         raise RuntimeError(
@@ -112,7 +124,17 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 def copy_current_request_context(f: F) -> F:
     """Wrap ``f`` so that it runs inside a copy of the current request
-    context, e.g. in a background thread or greenlet started by a view."""
+    context, e.g. in a background thread or greenlet started by a view::
+
+        @app.route("/report")
+        def report():
+            @copy_current_request_context
+            def work():
+                audit(request.path)  # the view's request, in another thread
+
+            threading.Thread(target=work).start()
+            return "started"
+    """
     ctx = _cv_request.get(None)
     if ctx is None:
         raise RuntimeError(
@@ -129,7 +151,11 @@ def copy_current_request_context(f: F) -> F:
 
 
 def has_request_context() -> bool:
-    """Whether a request context is active (``request`` can be used)."""
+    """Whether a request context is active (``request`` can be used)::
+
+        def client_address():
+            return request.remote_addr if has_request_context() else None
+    """
     return _cv_request.get(None) is not None
 
 
@@ -146,9 +172,12 @@ class _Pushable:
     exception (or ``None``) on exit."""
 
     def push(self) -> None:
+        """Make this context the current one (each context class defines it)."""
         raise NotImplementedError
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Undo :meth:`push`, tearing down with ``exc`` (each context class
+        defines it)."""
         raise NotImplementedError
 
     def __enter__(self: _Ctx) -> _Ctx:

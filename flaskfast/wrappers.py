@@ -297,14 +297,18 @@ class Request(RequestBase):
 
     @_lazy
     def method(self) -> str:
+        """The request method, upper-cased (``"GET"`` when the environ has none)."""
         return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
 
     @_lazy
     def scheme(self) -> str:
+        """The URL scheme the server reports (``http`` or ``https``)."""
         return str(self.environ.get("wsgi.url_scheme", "http"))
 
     @_lazy
     def server(self) -> tuple[str, int | None] | None:
+        """``(SERVER_NAME, port)``, the port ``None`` when not a number;
+        ``None`` without ``SERVER_NAME``."""
         name = self.environ.get("SERVER_NAME")
         if name is None:
             return None
@@ -316,18 +320,23 @@ class Request(RequestBase):
 
     @_lazy
     def root_path(self) -> str:
+        """The prefix the app is mounted under (``SCRIPT_NAME``), without a
+        trailing slash."""
         return _decode_wsgi(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @_lazy
     def path(self) -> str:
+        """The path below :attr:`root_path`, always starting with ``/``."""
         return "/" + _decode_wsgi(self.environ.get("PATH_INFO") or "").lstrip("/")
 
     @_lazy
     def query_string(self) -> bytes:
+        """The raw query string, as bytes."""
         return str(self.environ.get("QUERY_STRING", "")).encode("latin1", "replace")
 
     @_lazy
     def headers(self) -> Headers:
+        """The request headers: a read-only view of the environ."""
         return EnvironHeaders(self.environ)
 
     @_lazy
@@ -439,6 +448,7 @@ class Request(RequestBase):
 
     @_lazy
     def remote_addr(self) -> str | None:
+        """The client address the server reports (``REMOTE_ADDR``)."""
         return self.environ.get("REMOTE_ADDR")
 
     def _headers_are_environ(self) -> bool:
@@ -453,6 +463,8 @@ class Request(RequestBase):
     # the EnvironHeaders view, same values (bench: form_post, json_post).
     @_lazy
     def content_length(self) -> int | None:
+        """The ``Content-Length`` header as an ``int``; ``None`` when absent
+        or invalid, or when the body is chunked."""
         if self._headers_are_environ():
             return _wsgi_content_length(self.environ)
         return _WZ_CONTENT_LENGTH(self)
@@ -469,6 +481,7 @@ class Request(RequestBase):
             self._parsed_content_type = _parse_content_type_value(value)
 
     def close(self) -> None:
+        """Close the uploaded files, if any were parsed (see werkzeug)."""
         # PERF: nothing to close without uploaded files; skips werkzeug's
         # generator over an empty dict on every request (bench: every POST).
         if self.__dict__.get("files"):
@@ -659,6 +672,8 @@ class Request(RequestBase):
         return value
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        """Called when the body is not valid JSON: raises ``BadRequest``,
+        with the parser's message only in debug mode."""
         try:
             return super().on_json_loading_failed(e)
         except BadRequest as ebr:

@@ -8,13 +8,6 @@ public method, property, class method and static method that a flaskfast class
 in its MRO defines. Members a class inherits unchanged from werkzeug, Jinja,
 click or the standard library are those projects' to document and are not
 looked at; a flaskfast override of one is.
-
-``OWNED_ELSEWHERE`` lists the objects without a docstring that live in modules
-the request-pipeline work owns (``flaskfast/wrappers.py``, ``flaskfast/ctx.py``,
-``flaskfast/json/``, ``flaskfast/_speedups/``): those files are edited by one
-engineer at a time, so their docstrings are written there. The test asserts
-that the missing set is exactly that list, so a new undocumented name fails
-here, and a name documented there fails until it is removed from the list.
 """
 
 from __future__ import annotations
@@ -30,52 +23,6 @@ from flaskfast import _legacy
 from flaskfast._install import SUBMODULES
 
 MODULES = ("flaskfast", *(f"flaskfast.{name}" for name in SUBMODULES))
-
-# Modules whose docstrings are written by the engineer who owns their code.
-OWNER_MODULES = ("flaskfast.wrappers", "flaskfast.ctx", "flaskfast.json", "flaskfast._speedups")
-
-OWNED_ELSEWHERE = frozenset(
-    {
-        "flaskfast.ctx._Pushable.pop",
-        "flaskfast.ctx._Pushable.push",
-        "flaskfast.wrappers.Request.close",
-        "flaskfast.wrappers.Request.content_length",
-        "flaskfast.wrappers.Request.headers",
-        "flaskfast.wrappers.Request.method",
-        "flaskfast.wrappers.Request.path",
-        "flaskfast.wrappers.Request.query_string",
-        "flaskfast.wrappers.Request.remote_addr",
-        "flaskfast.wrappers.Request.root_path",
-        "flaskfast.wrappers.Request.scheme",
-        "flaskfast.wrappers.Request.server",
-        "flaskfast.wrappers.Request.on_json_loading_failed",
-        "flaskfast.json.tag.PassDict.check",
-        "flaskfast.json.tag.PassDict.tag",
-        "flaskfast.json.tag.PassDict.to_json",
-        "flaskfast.json.tag.PassList.check",
-        "flaskfast.json.tag.PassList.tag",
-        "flaskfast.json.tag.PassList.to_json",
-        "flaskfast.json.tag.TagBytes.check",
-        "flaskfast.json.tag.TagBytes.to_json",
-        "flaskfast.json.tag.TagBytes.to_python",
-        "flaskfast.json.tag.TagDateTime.check",
-        "flaskfast.json.tag.TagDateTime.to_json",
-        "flaskfast.json.tag.TagDateTime.to_python",
-        "flaskfast.json.tag.TagDict.check",
-        "flaskfast.json.tag.TagDict.to_json",
-        "flaskfast.json.tag.TagDict.to_python",
-        "flaskfast.json.tag.TagMarkup.check",
-        "flaskfast.json.tag.TagMarkup.to_json",
-        "flaskfast.json.tag.TagMarkup.to_python",
-        "flaskfast.json.tag.TagTuple.check",
-        "flaskfast.json.tag.TagTuple.to_json",
-        "flaskfast.json.tag.TagTuple.to_python",
-        "flaskfast.json.tag.TagUUID.check",
-        "flaskfast.json.tag.TagUUID.to_json",
-        "flaskfast.json.tag.TagUUID.to_python",
-    }
-)
-
 
 def _defined_in_flaskfast(obj: object) -> bool:
     module = getattr(obj, "__module__", None) or ""
@@ -158,15 +105,5 @@ def test_the_walk_covers_the_public_api() -> None:
 
 
 def test_every_public_object_has_a_docstring() -> None:
-    missing = {name for name, doc in public_objects().items() if not (doc or "").strip()}
-    new = sorted(missing - OWNED_ELSEWHERE)
-    assert not new, "public objects without a docstring:\n  " + "\n  ".join(new)
-    documented = sorted(OWNED_ELSEWHERE - missing)
-    assert not documented, (
-        "documented now; remove from OWNED_ELSEWHERE:\n  " + "\n  ".join(documented)
-    )
-
-
-def test_the_exempt_objects_live_in_modules_owned_elsewhere() -> None:
-    for name in OWNED_ELSEWHERE:
-        assert name.startswith(OWNER_MODULES), name
+    missing = sorted(name for name, doc in public_objects().items() if not (doc or "").strip())
+    assert not missing, "public objects without a docstring:\n  " + "\n  ".join(missing)

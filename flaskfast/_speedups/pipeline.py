@@ -244,7 +244,12 @@ def wsgi_app(self: t.Any, environ: WSGIEnvironment, start_response: StartRespons
     """The WSGI application: push a request context, dispatch, and return
     the response's WSGI iterable (which has ``close()``); the context is
     popped, running the teardown functions, whatever happens.  An environ
-    that cannot be served (see :func:`_environ_problem`) gets a 400 first."""
+    that cannot be served (see :func:`_environ_problem`) gets a 400 first.
+
+    Middleware wraps this method, keeping the app object itself::
+
+        app.wsgi_app = ProxyFix(app.wsgi_app)
+    """
     problem = _environ_problem(environ)
     if problem is not None:
         return _Sent(BadRequest(problem)(environ, start_response))
@@ -960,7 +965,12 @@ def _blank(cls: t.Any, init: t.Any) -> t.Any:
 
 
 def app_context(self: t.Any) -> AppContext:
-    """A new application context for this app (use with ``with``)."""
+    """A new application context for this app, e.g. to use the database
+    outside a request::
+
+        with app.app_context():
+            init_db()
+    """
     return _AppContext(self)  # type: ignore[no-any-return]
 
 

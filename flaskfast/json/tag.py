@@ -73,15 +73,18 @@ class TagDict(JSONTag):
     key = " di"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a one-item dict keyed by a tag key."""
         if not isinstance(value, dict) or len(value) != 1:
             return False
         return next(iter(value)) in self.serializer.tags
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The dict with ``"__"`` added to its key and its value tagged."""
         ((name, item),) = value.items()
         return {f"{name}__": self.serializer.tag(item)}
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The dict with the ``"__"`` suffix removed from its key."""
         ((name, item),) = value.items()
         return {name[:-2]: item}
 
@@ -92,9 +95,11 @@ class PassDict(JSONTag):
     __slots__ = ()
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a dict."""
         return isinstance(value, dict)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The dict with each value tagged (also its :meth:`tag`: no wrapper)."""
         # JSON object keys are strings, so only the values need tagging.
         tag = self.serializer.tag
         return {k: tag(v) for k, v in value.items()}
@@ -109,13 +114,16 @@ class TagTuple(JSONTag):
     key = " t"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a tuple."""
         return isinstance(value, tuple)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """A list of the tagged items."""
         tag = self.serializer.tag
         return [tag(item) for item in value]
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The list as a tuple."""
         return tuple(value)
 
 
@@ -125,9 +133,11 @@ class PassList(JSONTag):
     __slots__ = ()
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a list."""
         return isinstance(value, list)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The list with each item tagged (also its :meth:`tag`: no wrapper)."""
         tag = self.serializer.tag
         return [tag(item) for item in value]
 
@@ -141,12 +151,15 @@ class TagBytes(JSONTag):
     key = " b"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is ``bytes``."""
         return isinstance(value, bytes)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The bytes as base64 ASCII text."""
         return b64encode(value).decode("ascii")
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The bytes decoded from base64 text."""
         return b64decode(value)
 
 
@@ -157,12 +170,15 @@ class TagMarkup(JSONTag):
     key = " m"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` has a callable ``__html__``."""
         return callable(getattr(value, "__html__", None))
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The ``str`` of what ``__html__()`` returns."""
         return str(value.__html__())
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The text as :class:`~markupsafe.Markup`."""
         return Markup(value)
 
 
@@ -173,12 +189,15 @@ class TagUUID(JSONTag):
     key = " u"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a :class:`uuid.UUID`."""
         return isinstance(value, UUID)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The UUID's 32 hex digits."""
         return value.hex
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The UUID parsed from its hex digits."""
         return UUID(value)
 
 
@@ -190,12 +209,15 @@ class TagDateTime(JSONTag):
     key = " d"
 
     def check(self, value: t.Any) -> bool:
+        """Whether ``value`` is a :class:`~datetime.datetime`."""
         return isinstance(value, datetime)
 
     def to_json(self, value: t.Any) -> t.Any:
+        """The datetime as an HTTP date string."""
         return http_date(value)
 
     def to_python(self, value: t.Any) -> t.Any:
+        """The aware UTC datetime parsed from an HTTP date."""
         return parse_date(value)
 
 
