@@ -93,6 +93,43 @@ cdef inline void _hex4(char *out, unsigned int c) noexcept:
     out[5] = _HEX[c & 0xf]
 
 
+cdef inline char _short_escape(unsigned int c) noexcept:
+    # The character after the backslash of a two-character escape, or 0.
+    if c == 34 or c == 92:
+        return <char>c
+    if c == 8:
+        return b'b'
+    if c == 12:
+        return b'f'
+    if c == 10:
+        return b'n'
+    if c == 13:
+        return b'r'
+    if c == 9:
+        return b't'
+    return 0
+
+
+cdef int _put_digits(_Buffer *buf, unsigned long long u, bint negative, bint dot_zero) except -1:
+    # The decimal digits of u, with a leading "-" and a trailing ".0" if asked.
+    cdef char digits[26]
+    cdef int pos = 26
+    if dot_zero:
+        pos -= 2
+        digits[pos] = b'.'
+        digits[pos + 1] = b'0'
+    while True:
+        pos -= 1
+        digits[pos] = <char>(48 + u % 10)
+        u //= 10
+        if u == 0:
+            break
+    if negative:
+        pos -= 1
+        digits[pos] = b'-'
+    return _put(buf, digits + pos, 26 - pos)
+
+
 cdef int _put_string(_Buffer *buf, str s) except -1:
     # The standard library's encode_basestring_ascii: printable ASCII but
     # '"' and '\\' as is, the usual two-character escapes, every other code
@@ -103,6 +140,7 @@ cdef int _put_string(_Buffer *buf, str s) except -1:
     cdef unsigned int c
     cdef char *out
     cdef const unsigned char *latin
+    cdef char short
     _reserve(buf, n + 2)
     buf.data[buf.size] = b'"'
     buf.size += 1
@@ -129,24 +167,10 @@ cdef int _put_string(_Buffer *buf, str s) except -1:
         # An escape takes at most 12 bytes; keep room for the rest too.
         _reserve(buf, 12 + (n - i))
         out = buf.data + buf.size
-        if c == 34 or c == 92:
+        short = _short_escape(c)
+        if short:
             out[0] = b'\\'
-            out[1] = <char>c
-            buf.size += 2
-        elif c == 8:
-            memcpy(out, b"\\b", 2)
-            buf.size += 2
-        elif c == 12:
-            memcpy(out, b"\\f", 2)
-            buf.size += 2
-        elif c == 10:
-            memcpy(out, b"\\n", 2)
-            buf.size += 2
-        elif c == 13:
-            memcpy(out, b"\\r", 2)
-            buf.size += 2
-        elif c == 9:
-            memcpy(out, b"\\t", 2)
+            out[1] = short
             buf.size += 2
         elif c >= 0x10000:
             c -= 0x10000
@@ -165,54 +189,24 @@ cdef int _put_int(_Buffer *buf, object value) except -1:
     # int.__repr__, digits written here when the value fits a long long.
     cdef int overflow = 0
     cdef long long v = PyLong_AsLongLongAndOverflow(value, &overflow)
-    cdef unsigned long long u
-    cdef char digits[24]
-    cdef int pos = 24
     cdef bytes text
     if overflow:
         text = repr(value).encode("ascii")
         return _put(buf, text, len(text))
     if v < 0:
-        u = <unsigned long long>(-(v + 1)) + 1
-    else:
-        u = <unsigned long long>v
-    while True:
-        pos -= 1
-        digits[pos] = <char>(48 + u % 10)
-        u //= 10
-        if u == 0:
-            break
-    if v < 0:
-        pos -= 1
-        digits[pos] = b'-'
-    return _put(buf, digits + pos, 24 - pos)
+        return _put_digits(buf, <unsigned long long>(-(v + 1)) + 1, True, False)
+    return _put_digits(buf, <unsigned long long>v, False, False)
 
 
 cdef int _put_float(_Buffer *buf, double v) except -1:
     # What the standard library writes with allow_nan (its default):
     # NaN/Infinity/-Infinity, else float.__repr__.
     cdef char *text
-    cdef char digits[24]
-    cdef int pos = 24
-    cdef unsigned long long u
     if v == <double>(<long long>v) if -1e16 < v < 1e16 else False:
         # PERF: an integral value below 1e16 (where repr switches to an
         # exponent) is its digits and ".0", as float.__repr__ writes it
         # (bench: jsonify of 100 objects).
-        digits[pos - 1] = b'0'
-        digits[pos - 2] = b'.'
-        pos -= 2
-        u = <unsigned long long>(-v if v < 0 else v)
-        while True:
-            pos -= 1
-            digits[pos] = <char>(48 + u % 10)
-            u //= 10
-            if u == 0:
-                break
-        if signbit(v):
-            pos -= 1
-            digits[pos] = b'-'
-        return _put(buf, digits + pos, 24 - pos)
+        return _put_digits(buf, <unsigned long long>(-v if v < 0 else v), signbit(v), True)
     if isnan(v):
         return _put(buf, b"NaN", 3)
     if isinf(v):
