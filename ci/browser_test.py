@@ -224,13 +224,23 @@ class Scenario:
     """The user's walk through the app; each step ends with a screenshot."""
 
     def __init__(self, driver: t.Any, base_url: str) -> None:
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
         self.driver = driver
         self.base_url = base_url
         self.by = By
-        self.wait = WebDriverWait(driver, WAIT_TIMEOUT)
+        # While a page is replaced, elements found on it a moment before can
+        # fail with a stale reference or with Chromium's "Node with given id
+        # does not belong to the document": the condition is tried again
+        # (until the timeout, which reports what was awaited).
+        self.wait = WebDriverWait(
+            driver,
+            WAIT_TIMEOUT,
+            ignored_exceptions=(StaleElementReferenceException, WebDriverException),
+        )
         self.shots = 0
         self.step_name = "starting"
 
@@ -363,12 +373,19 @@ class Scenario:
 
 
 def _is_stale(element: t.Any) -> bool:
+    """Whether ``element`` belongs to a page that has been replaced."""
     from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
 
     try:
         element.is_enabled()
     except StaleElementReferenceException:
         return True
+    except WebDriverException as e:
+        # Chromium's answer for a node of a document being replaced.
+        if "does not belong to the document" in str(e):
+            return True
+        raise
     return False
 
 
