@@ -24,13 +24,11 @@ import typing as t
 import weakref
 from datetime import timedelta
 from types import TracebackType
-from urllib.parse import quote as _url_quote
 
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import BadRequestKeyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
-from werkzeug.routing import BuildError
 from werkzeug.routing import MapAdapter
 from werkzeug.routing import RequestRedirect
 from werkzeug.routing import RoutingException
@@ -83,7 +81,6 @@ _ADAPTER_ENV_SLOTS = operator.itemgetter(
 )
 _PATH_SLOT = _ADAPTER_KEYS.index("PATH_INFO")
 _QUERY_SLOT = _ADAPTER_KEYS.index("QUERY_STRING")
-_URL_MEMO_SIZE = 256  # URLs remembered per adapter environment
 _URL_MEMO_ENVS = 32  # adapter environments remembered
 
 
@@ -582,115 +579,9 @@ class Flask(App):
             ) from None
         return asgiref_async_to_sync(func)
 
-    def url_for(
-        self,
-        /,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: t.Any,
-    ) -> str:
-        """Build the URL of ``endpoint`` with ``values`` as rule arguments
-        (the rest become the query string).  See :func:`flaskfast.url_for`."""
-        # PERF: while the context's URL adapter is still unbuilt, a URL built
-        # before for the same adapter inputs (``memo``, see _url_memo_for) is
-        # reused without binding an adapter (bench: redirect).
-        memo: dict[t.Any, str] | None = None
-        url_adapter: MapAdapter | None = None
-        req_ctx = _cv_request.get(None)
-        if req_ctx is not None:
-            # PERF: once the adapter is built there is no memo to look up.
-            if "url_adapter" not in req_ctx.__dict__:
-                memo = self._url_memo_for(req_ctx, True)
-            if memo is None:
-                url_adapter = req_ctx.url_adapter
-            if endpoint[:1] == ".":
-                blueprint_name = req_ctx.request.blueprint
-                if blueprint_name is not None:
-                    endpoint = f"{blueprint_name}{endpoint}"
-                else:
-                    endpoint = endpoint[1:]
-            if _external is None:
-                _external = _scheme is not None
-        else:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None:
-                memo = self._url_memo_for(app_ctx, False)
-                if memo is None:
-                    url_adapter = app_ctx.url_adapter
-            else:
-                url_adapter = self.create_url_adapter(None)
-            if url_adapter is None and memo is None:
-                raise RuntimeError(
-                    "Unable to build URLs outside an active request without"
-                    " 'SERVER_NAME' configured. Also configure"
-                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
-                )
-            if _external is None:
-                _external = True
-
-        if _scheme is not None and not _external:
-            raise ValueError("When specifying '_scheme', '_external' must be True.")
-
-        self.inject_url_defaults(endpoint, values)
-        memo_key = None
-        if memo is not None:
-            known = None
-            if values:
-                memo = None
-            else:
-                memo_key = (endpoint, _method, _scheme, _external)
-                try:
-                    known = memo.get(memo_key)
-                except TypeError:  # an unhashable argument: never remembered
-                    memo = None
-                if known is not None:
-                    if _anchor is not None:
-                        _anchor = _url_quote(_anchor, safe="%!#$&'()*+,/:;=?@")
-                        known = f"{known}#{_anchor}"
-                    return known
-            # Not remembered: build as usual, with the context's adapter.
-            owner = req_ctx if req_ctx is not None else app_ctx
-            url_adapter = owner.url_adapter  # type: ignore[union-attr]
-        try:
-            # PERF: the map's compiled builder gives werkzeug's URL, or None
-            # for werkzeug to build it (bench/bench_url_for.py).
-            url_map = self.url_map
-            rv = None
-            if type(url_map) is Map:
-                rv = url_map.fast_build(
-                    url_adapter,  # type: ignore[arg-type]
-                    endpoint,
-                    values,
-                    _method,
-                    _scheme,
-                    _external,
-                )
-            if rv is None:
-                rv = url_adapter.build(  # type: ignore[union-attr]
-                    endpoint,
-                    values,
-                    method=_method,
-                    url_scheme=_scheme,
-                    force_external=_external,
-                )
-        except BuildError as error:
-            values.update(
-                _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
-            )
-            return self.handle_url_build_error(error, endpoint, values)
-        if memo is not None and self._static_endpoint(endpoint):
-            if len(memo) >= _URL_MEMO_SIZE:
-                memo.clear()
-            memo[memo_key] = rv
-
-        if _anchor is not None:
-            _anchor = _url_quote(_anchor, safe="%!#$&'()*+,/:;=?@")
-            rv = f"{rv}#{_anchor}"
-        return rv
+    # The body of url_for is the pipeline's (compiled with it): building a
+    # URL runs no Python frame of its own (bench/bench_url_for.py).
+    url_for = _pipeline.app_url_for
 
     def _url_memo_for(
         self, ctx: RequestContext | AppContext, is_request: bool
@@ -797,7 +688,11 @@ def _blueprints() -> list[str]:
 
 
 _pipeline.use_stock(
-    Flask.create_url_adapter, Request, Response, SecureCookieSessionInterface
+    Flask.create_url_adapter,
+    Flask.inject_url_defaults,
+    Request,
+    Response,
+    SecureCookieSessionInterface,
 )
 
 # The older Flask API (flaskfast._legacy): descriptors and methods that cost

@@ -140,6 +140,11 @@ cdef inline bint _c_stock(object cls, object attrs, str name, object step) excep
 cdef object _AppContext
 cdef object _RequestContext
 cdef object _STOCK_URL_ADAPTER
+cdef object _STOCK_CTX_ADAPTER
+cdef object _STOCK_INJECT_DEFAULTS
+cdef object _STOCK_FAST_BUILD
+cdef Py_ssize_t _URL_MEMO_SIZE
+cdef str _ANCHOR_SAFE
 cdef tuple _APP_ONLY
 cdef tuple _NO_BLUEPRINT
 cdef str _PRESERVE

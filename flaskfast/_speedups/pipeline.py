@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import sys
 import typing as t
+from urllib.parse import quote as _url_quote
 from contextvars import ContextVar
 from operator import methodcaller
 from inspect import iscoroutinefunction
@@ -40,6 +41,7 @@ from inspect import iscoroutinefunction
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
@@ -50,6 +52,7 @@ from ..globals import _cv_app
 from ..globals import _cv_request
 from ..globals import request as _request_proxy
 from ..helpers import _split_blueprint_path
+from ..routing import Map as _Map
 from ..signals import appcontext_popped
 from ..signals import appcontext_pushed
 from ..signals import appcontext_tearing_down
@@ -99,6 +102,8 @@ _SENTINEL: t.Any = object()
 _AppContext: t.Any = None
 _RequestContext: t.Any = None
 _STOCK_URL_ADAPTER: t.Any = None
+_STOCK_CTX_ADAPTER: t.Any = None
+_STOCK_INJECT_DEFAULTS: t.Any = None
 _STOCK_RESPONSE_CALL: t.Any = None
 _STOCK_REQUEST_CLOSE: t.Any = None
 # ``(name, step)`` pairs that a stock request class (``_HOOK_CHECKS``) or a
@@ -113,25 +118,29 @@ _STOCK_SAVE_SESSION: t.Any = None
 def use_context_classes(app_context: type, request_context: type) -> None:
     """Name the stock context classes that ``app_context()`` and
     ``request_context()`` build (called once by :mod:`flaskfast.ctx`)."""
-    global _AppContext, _RequestContext
+    global _AppContext, _RequestContext, _STOCK_CTX_ADAPTER
     _AppContext = app_context
     _RequestContext = request_context
+    _STOCK_CTX_ADAPTER = request_context.__dict__["url_adapter"]
 
 
 def use_stock(
     create_url_adapter: t.Callable[..., t.Any],
+    inject_url_defaults: t.Callable[..., t.Any],
     request_class: type,
     response_class: type,
     session_interface_class: type,
 ) -> None:
     """Name the stock ``Flask.create_url_adapter`` (defined with the app, so
-    that werkzeug's binding warnings name ``flask.app``, as with Flask), and
+    that werkzeug's binding warnings name ``flask.app``, as with Flask) and
+    ``inject_url_defaults``, and
     the stock request, response and session interface classes whose methods
     the steps check for (called once by :mod:`flaskfast.app`)."""
-    global _STOCK_URL_ADAPTER, _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE
+    global _STOCK_URL_ADAPTER, _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE, _STOCK_INJECT_DEFAULTS
     global _HOOK_CHECKS, _SEND_CHECKS
     global _COOKIE_SESSIONS, _STOCK_OPEN_SESSION, _STOCK_SAVE_SESSION
     _STOCK_URL_ADAPTER = create_url_adapter
+    _STOCK_INJECT_DEFAULTS = inject_url_defaults
     _STOCK_RESPONSE_CALL = response_class.__dict__["__call__"]
     _STOCK_REQUEST_CLOSE = request_class.__dict__["close"]
     _HOOK_CHECKS = (
@@ -1291,3 +1300,153 @@ _NO_ATTRS: dict[str, t.Any] = {}
 _EMPTY_ARGS = ()
 _OBJECT_NEW = object.__dict__["__new__"]
 _WZ_REQUEST_CLOSE = _WzRequest.close
+
+
+# -- building URLs ----------------------------------------------------------------
+
+# What url_for remembers per adapter environment (see Flask._url_memo_for).
+_URL_MEMO_SIZE = 256
+_STOCK_FAST_BUILD = _Map.fast_build
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def app_url_for(
+    self: t.Any,
+    /,
+    endpoint: str,
+    *,
+    _anchor: t.Any = None,
+    _method: t.Any = None,
+    _scheme: t.Any = None,
+    _external: t.Any = None,
+    **values: t.Any,
+) -> str:
+    """``Flask.url_for``: build the URL of ``endpoint`` with ``values`` as
+    rule arguments (the rest become the query string); see
+    :func:`flaskfast.url_for` for the arguments and errors."""
+    return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
+
+
+def stock_url_for(app: t.Any) -> bool:
+    """Whether ``app.url_for`` is ``Flask``'s own, so that
+    :func:`flaskfast.url_for` may call :func:`build_url` for it."""
+    return _stock(type(app), app.__dict__, "url_for", app_url_for)
+
+
+def build_url(
+    self: t.Any,
+    endpoint: str,
+    _anchor: t.Any,
+    _method: t.Any,
+    _scheme: t.Any,
+    _external: t.Any,
+    values: dict[str, t.Any],
+) -> str:
+    """The body of ``Flask.url_for`` for app ``self``, the arguments passed
+    as they are (``values`` is the caller's own dict: url_defaults functions
+    may change it)."""
+    # PERF: while the context's URL adapter is still unbuilt, a URL built
+    # before for the same adapter inputs (``memo``, see Flask._url_memo_for)
+    # is reused without binding an adapter (bench: redirect); the adapter, the
+    # url_defaults functions and the compiled builder are reached without a
+    # Python frame while the context class, the app and the map are stock
+    # (bench/bench_url_for.py).
+    memo: t.Any = None
+    url_adapter: t.Any = _MISSING
+    owner: t.Any = None
+    req_ctx = _cv_peek(_cv_request)
+    if req_ctx is not None:
+        owner = req_ctx
+        ctx_vars = req_ctx.__dict__
+        if "url_adapter" not in ctx_vars:
+            memo = self._url_memo_for(req_ctx, True)
+        if memo is None:
+            if _stock(type(req_ctx), _NO_ATTRS, "url_adapter", _STOCK_CTX_ADAPTER):
+                url_adapter = ctx_vars.get("url_adapter", _MISSING)
+            if url_adapter is _MISSING:
+                url_adapter = req_ctx.url_adapter
+        if endpoint[:1] == ".":
+            blueprint_name = req_ctx.request.blueprint
+            if blueprint_name is not None:
+                endpoint = f"{blueprint_name}{endpoint}"
+            else:
+                endpoint = endpoint[1:]
+        if _external is None:
+            _external = _scheme is not None
+    else:
+        app_ctx = _cv_peek(_cv_app)
+        if app_ctx is not None:
+            owner = app_ctx
+            memo = self._url_memo_for(app_ctx, False)
+            if memo is None:
+                url_adapter = app_ctx.url_adapter
+        else:
+            url_adapter = self.create_url_adapter(None)
+        if url_adapter is None and memo is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request without"
+                " 'SERVER_NAME' configured. Also configure"
+                " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
+            )
+        if _external is None:
+            _external = True
+
+    if _scheme is not None and not _external:
+        raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+    if self.url_default_functions or not _stock(
+        type(self), self.__dict__, "inject_url_defaults", _STOCK_INJECT_DEFAULTS
+    ):
+        self.inject_url_defaults(endpoint, values)
+    memo_key: t.Any = None
+    if memo is not None:
+        known: t.Any = None
+        if values:
+            memo = None
+        else:
+            memo_key = (endpoint, _method, _scheme, _external)
+            try:
+                known = memo.get(memo_key)
+            except TypeError:  # an unhashable argument: never remembered
+                memo = None
+            if known is not None:
+                if _anchor is not None:
+                    known = f"{known}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
+                return known  # type: ignore[no-any-return]
+        # Not remembered: build as usual, with the context's adapter.
+        url_adapter = owner.url_adapter
+    try:
+        # The map's compiled builder gives werkzeug's URL, or None for
+        # werkzeug to build it.
+        url_map = self.url_map
+        rv: t.Any = None
+        if type(url_map) is _Map:
+            if _stock(_Map, url_map.__dict__, "fast_build", _STOCK_FAST_BUILD):
+                # Map.fast_build's body, without its frame.
+                builder = url_map._ff_builder
+                if builder is None:
+                    builder = url_map._ff_compile_builder()
+                rv = builder.build(url_adapter, endpoint, values, _method, _scheme, _external)
+            else:
+                rv = url_map.fast_build(url_adapter, endpoint, values, _method, _scheme, _external)
+        if rv is None:
+            rv = url_adapter.build(
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+    except BuildError as error:
+        values.update(
+            _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
+        )
+        return self.handle_url_build_error(error, endpoint, values)  # type: ignore[no-any-return]
+    if memo is not None and self._static_endpoint(endpoint):
+        if len(memo) >= _URL_MEMO_SIZE:
+            memo.clear()
+        memo[memo_key] = rv
+
+    if _anchor is not None:
+        rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
+    return rv  # type: ignore[no-any-return]
