@@ -4,7 +4,7 @@
 Each Flask method of the pipeline (``wsgi_app``, ``full_dispatch_request``,
 ``preprocess_request``, ``dispatch_request``, ``finalize_request``,
 ``make_response``, ``process_response``, ``do_teardown_*``, ``ensure_sync``,
-``request_context``, ``app_context``), of the context classes (``__init__``,
+``request_context``, ``app_context``, ``url_for``), of the context classes (``__init__``,
 ``push``, ``pop``, ``match_request``), ``Request.__init__`` and the sending
 of a ``Response`` (``send_response``) *is* a function of this module:
 :mod:`flaskfast.app`, :mod:`flaskfast.ctx` and :mod:`flaskfast.wrappers`
