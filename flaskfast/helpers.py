@@ -196,7 +196,7 @@ def url_for(
     if pipeline.stock_url_for(app):
         # PERF: Flask.url_for's body called with the arguments as they are,
         # without packing them as keywords again (bench/bench_url_for.py).
-        return pipeline.build_url(  # type: ignore[no-any-return]
+        return pipeline.build_url(
             app, endpoint, _anchor, _method, _scheme, _external, values
         )
     return app.url_for(
