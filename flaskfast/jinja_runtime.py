@@ -29,11 +29,16 @@ from jinja2.runtime import Context as JinjaContext
 from jinja2.utils import internalcode
 
 from ._speedups import markup
+from ._speedups import pipeline as _pipeline
 
 #: :func:`markupsafe.escape`, compiled when flaskfast's kernels are.
 escape = markup.escape
 
 _jinja_call = JinjaContext.call
+# The type of the pipeline's functions: Cython's function type when it is
+# compiled (its functions carry a __dict__ and no other attribute Jinja looks
+# for), FunctionType otherwise.
+_COMPILED_FUNCTION: type = type(_pipeline.app_url_for)
 _STOP_ITERATION_MESSAGE = (
     "value was undefined because a callable raised a StopIteration exception"
 )
@@ -107,9 +112,10 @@ class Context(JinjaContext):
                 return _jinja_call(self, obj, *args, **kwargs)
         elif kind is MethodType:
             # The method's own ``__call__`` is its type's; its other
-            # attributes are its function's.
+            # attributes are its function's (a compiled function, such as
+            # Flask.url_for, keeps them in a __dict__ as a Python one does).
             func = obj.__func__  # type: ignore[attr-defined]
-            if type(func) is not FunctionType:
+            if type(func) is not FunctionType and type(func) is not _COMPILED_FUNCTION:
                 return _jinja_call(self, obj, *args, **kwargs)
             attributes = func.__dict__
             if attributes and attributes.get("jinja_pass_arg") is not None:

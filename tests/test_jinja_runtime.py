@@ -266,3 +266,30 @@ def test_new_context_with_other_globals_mappings_as_jinja() -> None:
     assert _context_state(ours.from_string("x").new_context({"c": 3})) == _context_state(
         theirs.from_string("x").new_context({"c": 3})
     )
+
+
+def test_the_apps_url_for_is_called_directly_and_as_jinja() -> None:
+    """``url_for`` in the globals is a bound method of the pipeline's
+    function (compiled or not): templates call it as Jinja would, and a
+    ``pass_context`` mark on that function is honoured."""
+    from flaskfast._speedups import pipeline
+
+    assert jinja_runtime._COMPILED_FUNCTION is type(pipeline.app_url_for)
+    app = flaskfast.Flask(__name__)
+    app.add_url_rule("/item/<int:n>", "item", lambda n: "")
+    source = "{{ url_for('item', n=3, q='x') }}"
+    with app.test_request_context("/"):
+        assert flaskfast.render_template_string(source) == "/item/3?q=x"
+        jinja_env = jinja2.Environment()
+        jinja_env.globals.update(url_for=app.url_for)
+        assert jinja_env.from_string(source).render() == "/item/3?q=x"
+        func = pipeline.app_url_for
+        pass_context(func)  # sets jinja_pass_arg on the function itself
+        try:
+            with pytest.raises(TypeError) as ours:
+                flaskfast.render_template_string(source)
+            with pytest.raises(TypeError) as theirs:
+                jinja_env.from_string(source).render()
+        finally:
+            del func.jinja_pass_arg
+        assert str(ours.value) == str(theirs.value)
