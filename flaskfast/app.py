@@ -34,6 +34,7 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.routing import RoutingException
 from werkzeug.routing import Rule
 from werkzeug.serving import is_running_from_reloader
+from werkzeug.wsgi import get_host
 
 from . import typing as ft
 from . import _legacy
@@ -524,8 +525,6 @@ class Flask(App):
             if trusted_hosts is not None:
                 request.trusted_hosts = trusted_hosts
             # Validate the host against TRUSTED_HOSTS now (raises a 400).
-            from werkzeug.wsgi import get_host
-
             request.host = get_host(request.environ, request.trusted_hosts)
             subdomain = None
             server_name = config["SERVER_NAME"]

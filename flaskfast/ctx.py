@@ -270,6 +270,13 @@ class RequestContext(_Pushable):
     match_request = _pipeline.match_request
 
     def _build_url_adapter(self) -> MapAdapter | None:
+        adapter: MapAdapter | None
+        key = _pipeline.adapter_memo_key(self)
+        if key is not None:
+            adapter = _pipeline.bound_adapter(self, key)
+            if adapter is not None:
+                self.__dict__["url_adapter"] = adapter
+                return adapter
         adapter = None
         environ = self.request.environ
         saved = self.__dict__.get("_adapter_environ")
@@ -288,6 +295,8 @@ class RequestContext(_Pushable):
         finally:
             if changed is not None:
                 _restore(environ, changed)
+        if key is not None and adapter is not None:
+            _pipeline.remember_adapter(self, key, adapter)
         self.__dict__["url_adapter"] = adapter
         return adapter
 

@@ -21,7 +21,7 @@ from werkzeug.exceptions import abort as _wz_abort
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import _speedups
+from ._speedups import pipeline as _pipeline
 from ._legacy import accept_old_keywords as _accept_old_keywords
 from .globals import _cv_app
 from .globals import _cv_request
@@ -35,6 +35,13 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from .wrappers import Response
 
 _FALSE_WORDS = frozenset(("0", "false", "no"))
+
+# PERF: url_for is compiled with the request pipeline, so that a call from a
+# view or a template runs no Python frame of flaskfast (bench/bench_url_for.py).
+url_for = _pipeline.url_for
+url_for.__module__ = __name__  # where Flask defines it, and where it is documented
+# Blueprint names are split where the pipeline uses them most.
+_split_blueprint_path = _pipeline._split_blueprint_path
 
 
 def get_debug_flag() -> bool:
@@ -147,66 +154,6 @@ def make_response(*args: t.Any) -> Response:
     if len(args) == 1:
         return current_app.make_response(args[0])
     return current_app.make_response(args)
-
-
-def url_for(
-    endpoint: str,
-    *,
-    _anchor: str | None = None,
-    _method: str | None = None,
-    _scheme: str | None = None,
-    _external: bool | None = None,
-    **values: t.Any,
-) -> str:
-    """Build the URL for ``endpoint`` with the current app's URL map.
-
-    :param endpoint: the endpoint name; ``".name"`` means the endpoint
-        ``name`` of the current request's blueprint.
-    :param values: values of the rule's variables; the others are added as
-        the query string (``None`` values are left out).
-    :param _anchor: appended as ``#anchor``.
-    :param _method: pick the rule that allows this HTTP method.
-    :param _scheme: the URL scheme; implies an external URL.
-    :param _external: build an absolute URL with scheme and host (default:
-        only outside a request).
-
-    In a request the URL is relative (``/notes/3``) unless asked otherwise;
-    outside one, with only an app context, it is absolute and needs
-    ``SERVER_NAME``. The app's and blueprints' :meth:`url_defaults`
-    functions fill in values first.
-
-    :raises werkzeug.routing.BuildError: no rule of ``endpoint`` accepts
-        the values (after :attr:`Flask.url_build_error_handlers` had their
-        chance).
-    :raises RuntimeError: outside an application context, or without a
-        request and without ``SERVER_NAME``.
-
-    For example, with ``@app.route("/notes/<int:note_id>")`` on ``note``::
-
-        url_for("note", note_id=3)                   # "/notes/3"
-        url_for("note", note_id=3, format="json")    # "/notes/3?format=json"
-        url_for("static", filename="style.css")      # "/static/style.css"
-        url_for("note", note_id=3, _external=True)   # "http://localhost/notes/3"
-    """
-    # PERF: the context variable directly instead of the current_app proxy
-    # (bench: redirect); without an app context the proxy raises its error.
-    app_ctx = _cv_app.get(None)
-    app = app_ctx.app if app_ctx is not None else current_app
-    pipeline = _speedups.pipeline
-    if pipeline.stock_url_for(app):
-        # PERF: Flask.url_for's body called with the arguments as they are,
-        # without packing them as keywords again (bench/bench_url_for.py).
-        return pipeline.build_url(
-            app, endpoint, _anchor, _method, _scheme, _external, values
-        )
-    return app.url_for(
-        endpoint,
-        _anchor=_anchor,
-        _method=_method,
-        _scheme=_scheme,
-        _external=_external,
-        **values,
-    )
 
 
 def redirect(
@@ -467,20 +414,6 @@ def get_root_path(import_name: str) -> str:
                 " explicitly to the application or blueprint."
             )
     return os.path.dirname(os.path.abspath(t.cast(str, filepath)))
-
-
-@cache
-def _split_blueprint_path(name: str) -> list[str]:
-    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents,
-    innermost first.  Cached; do not mutate the returned list.
-    """
-    # PERF: called several times per request (hooks, error handlers,
-    # template processors) for the same few names; memoised.
-    parts = [name]
-    while "." in name:
-        name = name.rpartition(".")[0]
-        parts.append(name)
-    return parts
 
 
 def __getattr__(name: str) -> t.Any:

@@ -75,6 +75,8 @@ class Map(_WerkzeugMap):
         self._ff_default_subdomain = ""
         self._ff_redirect_defaults = True
         self._ff_sort_parameters = False
+        # Request adapters' host parts by environ (see pipeline.bound_adapter).
+        self._ff_adapters: dict[t.Any, tuple[t.Any, ...]] = {}
         super().__init__(*args, **kwargs)
 
     # -- settings that change how matching works ------------------------------
@@ -88,6 +90,7 @@ class Map(_WerkzeugMap):
             if fast is not None and self.__dict__.get("fast_match") is fast:
                 del self.__dict__["fast_match"]
             self._ff_builder = None
+            self._ff_adapters = {}
 
     @property
     def host_matching(self) -> bool:

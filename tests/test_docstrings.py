@@ -69,7 +69,7 @@ def public_objects() -> dict[str, str | None]:
             if inspect.isclass(obj):
                 found[f"{obj.__module__}.{obj.__qualname__}"] = vars(obj).get("__doc__")
                 classes.append(obj)
-            elif inspect.isfunction(obj):
+            elif inspect.isroutine(obj):  # Python or compiled (Cython) functions
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj.__doc__
     for cls in classes:
         for base in cls.__mro__:

@@ -13,6 +13,7 @@ instance attribute) and a request context pushed by hand.
 from __future__ import annotations
 
 import typing as t
+from unittest import mock
 
 import flask
 import pytest
@@ -21,6 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import BadHost
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import Map
 from werkzeug.test import EnvironBuilder
 from werkzeug.test import run_wsgi_app
 
@@ -134,3 +136,118 @@ OUR_APPS = {"direct": build(flaskfast), "middleware": build(flaskfast, middlewar
 def test_generated_hosts_match_flask(host: str, middleware: bool) -> None:
     ours = serve(OUR_APPS["middleware" if middleware else "direct"], environ_for(host))
     assert ours == serve(FLASK_APP, environ_for(host))
+
+
+# -- adapters made from remembered host parts ------------------------------------
+# The second and later requests from one host, scheme and script name get an
+# adapter made from the host parts werkzeug bound for the first: it must be the
+# adapter (and request.host) werkzeug would bind, request after request.
+
+
+def build_adapter_probe(fw: t.Any, server_name: str | None) -> t.Any:
+    app = fw.Flask("adapter_probe")
+    app.config["SERVER_NAME"] = server_name
+
+    @app.route("/users/<int:user_id>", methods=["GET", "POST", "PUT"])
+    def user(user_id: int) -> str:
+        adapter = fw.globals.request_ctx.url_adapter
+        fields = {k: v for k, v in vars(adapter).items() if k != "map"}
+        return repr(
+            (
+                sorted(fields.items()),
+                fw.request.host,
+                fw.url_for("user", user_id=user_id + 1, _external=True, q="x y"),
+                fw.url_for("user", user_id=1),
+            )
+        )
+
+    return app
+
+
+PROBE_HOSTS = ["localhost", "Example.COM:8080", "example.com:443", "sub.example.com", "[::1]:5000"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    host=st.sampled_from(PROBE_HOSTS) | st.none(),
+    server_name=st.sampled_from([None, "example.com", "example.com:8080", "localhost"]),
+    scheme=st.sampled_from(["http", "https"]),
+    script_name=st.sampled_from(["", "/app", "/app/", "/a b"]),
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from(["/users/1", "/users/22", "/users/x", "/other", ""]),
+            st.sampled_from([None, "", "a=1", "a=%20&b"]),
+            st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    upgrade=st.booleans(),
+)
+def test_remembered_adapters_are_werkzeugs(
+    host: str | None,
+    server_name: str | None,
+    scheme: str,
+    script_name: str,
+    requests: list[tuple[str, str | None, str]],
+    upgrade: bool,
+) -> None:
+    ours = build_adapter_probe(flaskfast, server_name)
+    theirs = build_adapter_probe(flask, server_name)
+    for path, query, method in requests:
+        environ = EnvironBuilder(path="/", method=method).get_environ()
+        environ.update(
+            {"PATH_INFO": path, "SCRIPT_NAME": script_name, "wsgi.url_scheme": scheme}
+        )
+        if query is None:
+            environ.pop("QUERY_STRING", None)
+        else:
+            environ["QUERY_STRING"] = query
+        if host is None:
+            environ.pop("HTTP_HOST", None)
+        else:
+            environ["HTTP_HOST"] = host
+        if upgrade:
+            environ.update(HTTP_CONNECTION="keep-alive, Upgrade", HTTP_UPGRADE="websocket")
+        got = run_wsgi_app(ours, dict(environ))
+        expected = run_wsgi_app(theirs, dict(environ))
+        assert (got[1], b"".join(got[0])) == (expected[1], b"".join(expected[0]))
+        if got[1].startswith("200"):
+            # The next request from this host is served from the memo.
+            assert ours.url_map._ff_adapters
+
+
+@pytest.mark.parametrize("target", ["get_host", "bind_to_environ", "create_url_adapter"])
+def test_binding_patched_after_the_first_request_is_honoured(target: str) -> None:
+    results = {}
+    for fw in (flaskfast, flask):
+        app = build_adapter_probe(fw, None)
+        client = app.test_client()
+        first = client.get("/users/1").data
+        if target == "get_host":
+            patch = mock.patch.object(fw.app, "get_host", lambda environ, trusted=None: "h.test")
+        elif target == "bind_to_environ":
+            original = Map.bind_to_environ
+
+            def bind_to_environ(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+                adapter = original(self, *args, **kwargs)
+                adapter.script_name = "/patched/"
+                return adapter
+
+            patch = mock.patch.object(Map, "bind_to_environ", bind_to_environ)
+        else:
+            original_create = fw.Flask.create_url_adapter
+
+            def create_url_adapter(self: t.Any, request: t.Any) -> t.Any:
+                adapter = original_create(self, request)
+                if adapter is not None:
+                    adapter.url_scheme = "https"
+                return adapter
+
+            patch = mock.patch.object(fw.Flask, "create_url_adapter", create_url_adapter)
+        with patch:
+            second = client.get("/users/1").data
+        results[fw.__name__] = (first, second, client.get("/users/1").data)
+    assert results["flaskfast"] == results["flask"]
+    first, second, third = results["flask"]
+    assert second != first and third == first

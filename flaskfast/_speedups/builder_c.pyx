@@ -188,6 +188,30 @@ cdef object _first(tuple candidates, dict values, object method):
     return None
 
 
+cdef inline bint _is_empty(object subdomain) except -1:
+    # subdomain == "", without a rich comparison for the usual str.
+    if type(subdomain) is str:
+        return PyUnicode_GET_LENGTH(<str>subdomain) == 0
+    return subdomain == ""
+
+
+cdef object _join_path(object script_name, str path):
+    # script_name.rstrip("/") + "/" + path.lstrip("/")
+    cdef Py_ssize_t end, start = 0, n = PyUnicode_GET_LENGTH(path)
+    if type(script_name) is not str:
+        return script_name.rstrip("/") + "/" + path.lstrip("/")
+    end = PyUnicode_GET_LENGTH(<str>script_name)
+    while end > 0 and PyUnicode_READ_CHAR(<str>script_name, end - 1) == u"/":
+        end -= 1
+    while start < n and PyUnicode_READ_CHAR(path, start) == u"/":
+        start += 1
+    if end == 0 and start == 1:
+        # PERF: the usual root mount: "" + "/" + path[1:] is path itself
+        # (bench/bench_url_for.py).
+        return path
+    return (<str>script_name)[:end] + "/" + path[start:]
+
+
 cdef class Builder:
     """Builds URLs for the endpoints given as ``{endpoint: (Candidate, ...)}``
     (an endpoint mapped to ``None`` is left to werkzeug), for adapters of
@@ -249,8 +273,8 @@ cdef class Builder:
                 return None
         # MapAdapter.build's composition, for a rule whose domain part is "".
         script_name = adapter.script_name
-        if not force_external and adapter.subdomain == "":
-            return script_name.rstrip("/") + "/" + (<str>path).lstrip("/")
+        if not force_external and _is_empty(adapter.subdomain):
+            return _join_path(script_name, <str>path)
         if url_scheme is None:
             url_scheme = adapter.url_scheme
         if url_scheme:

@@ -12,10 +12,13 @@ from cpython.contextvars cimport PyContextVar_CheckExact
 from cpython.ref cimport Py_DECREF
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from cpython.unicode cimport PyUnicode_READ_CHAR
 from cpython.tuple cimport PyTuple_New
 from cpython.tuple cimport PyTuple_SET_ITEM
 
 cdef extern from "Python.h":
+    object PyObject_GenericGetDict(object, void*)
     bint PyUnicode_IS_ASCII(object)
     bint Py_UNICODE_ISPRINTABLE(Py_UCS4)
     PyObject* _PyType_Lookup(PyTypeObject*, object)
@@ -137,9 +140,23 @@ cdef inline bint _c_stock(object cls, object attrs, str name, object step) excep
     return name not in attrs
 
 
+cdef inline object _c_dict(object obj):
+    # obj.__dict__ as attribute lookup finds it (the instance dict), without
+    # the attribute protocol.
+    return PyObject_GenericGetDict(obj, NULL)
+
+
+cdef inline bint _c_dot_prefix(object endpoint) except -1:
+    # endpoint[:1] == "." without slicing a str.
+    if type(endpoint) is str:
+        return PyUnicode_GET_LENGTH(endpoint) > 0 and PyUnicode_READ_CHAR(endpoint, 0) == u"."
+    return endpoint[:1] == "."
+
+
 cdef object _AppContext
 cdef object _RequestContext
 cdef object _STOCK_URL_ADAPTER
+cdef dict _APP_GLOBALS
 cdef object _STOCK_CTX_ADAPTER
 cdef object _STOCK_INJECT_DEFAULTS
 cdef object _STOCK_FAST_BUILD
@@ -229,3 +246,4 @@ cpdef open_session(ctx)
 cdef object _set_or_drop(object environ, str key, object value)
 
 cpdef bint stock_url_adapter(app) except -1
+cpdef build_url(self, endpoint, _anchor, _method, _scheme, _external, values)

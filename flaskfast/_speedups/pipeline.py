@@ -35,6 +35,7 @@ import sys
 import typing as t
 from urllib.parse import quote as _url_quote
 from contextvars import ContextVar
+from functools import cache
 from operator import methodcaller
 from inspect import iscoroutinefunction
 
@@ -42,6 +43,9 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.routing import BuildError
+from werkzeug.routing import Map as _WzMap
+from werkzeug.routing import MapAdapter as _MapAdapter
+from werkzeug.wsgi import get_host as _get_host
 from werkzeug.wrappers import Request as _WzRequest
 from werkzeug.wrappers import Response as _WzResponse
 
@@ -50,8 +54,8 @@ from .._faults import handler_failed
 from .._faults import teardown_failed
 from ..globals import _cv_app
 from ..globals import _cv_request
+from ..globals import current_app as _app_proxy
 from ..globals import request as _request_proxy
-from ..helpers import _split_blueprint_path
 from ..routing import Map as _Map
 from ..signals import appcontext_popped
 from ..signals import appcontext_pushed
@@ -102,6 +106,7 @@ _SENTINEL: t.Any = object()
 _AppContext: t.Any = None
 _RequestContext: t.Any = None
 _STOCK_URL_ADAPTER: t.Any = None
+_APP_GLOBALS: dict[str, t.Any] = {}  # the module globals of _STOCK_URL_ADAPTER
 _STOCK_CTX_ADAPTER: t.Any = None
 _STOCK_INJECT_DEFAULTS: t.Any = None
 _STOCK_RESPONSE_CALL: t.Any = None
@@ -136,10 +141,12 @@ def use_stock(
     ``inject_url_defaults``, and
     the stock request, response and session interface classes whose methods
     the steps check for (called once by :mod:`flaskfast.app`)."""
-    global _STOCK_URL_ADAPTER, _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE, _STOCK_INJECT_DEFAULTS
+    global _STOCK_URL_ADAPTER, _APP_GLOBALS, _STOCK_INJECT_DEFAULTS
+    global _STOCK_RESPONSE_CALL, _STOCK_REQUEST_CLOSE
     global _HOOK_CHECKS, _SEND_CHECKS
     global _COOKIE_SESSIONS, _STOCK_OPEN_SESSION, _STOCK_SAVE_SESSION
     _STOCK_URL_ADAPTER = create_url_adapter
+    _APP_GLOBALS = create_url_adapter.__globals__
     _STOCK_INJECT_DEFAULTS = inject_url_defaults
     _STOCK_RESPONSE_CALL = response_class.__dict__["__call__"]
     _STOCK_REQUEST_CLOSE = request_class.__dict__["close"]
@@ -907,6 +914,20 @@ def _hook_names(request: t.Any) -> tuple[t.Any, t.Any]:
     return ((None, *reversed(bps)), (*bps, None))
 
 
+@cache
+def _split_blueprint_path(name: str) -> list[str]:
+    """``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``: a blueprint and its parents,
+    innermost first.  Cached; do not mutate the returned list.
+    """
+    # PERF: called several times per request (hooks, error handlers,
+    # template processors) for the same few names; memoised.
+    parts = [name]
+    while "." in name:
+        name = name.rpartition(".")[0]
+        parts.append(name)
+    return parts
+
+
 def _blueprint_scopes() -> t.Any:
     """The after-request / teardown scopes of the current request; outside
     one, the ``request`` proxy's own ``RuntimeError``, as Flask reads
@@ -1294,6 +1315,102 @@ def stock_url_adapter(app: t.Any) -> bool:
     return _stock(type(app), app.__dict__, "create_url_adapter", _STOCK_URL_ADAPTER)
 
 
+# -- binding request URL adapters ---------------------------------------------
+
+_STOCK_BIND_TO_ENVIRON = _WzMap.bind_to_environ
+_STOCK_BIND = _WzMap.bind
+_STOCK_GET_HOST = _get_host
+# Host parts remembered per map (see bound_adapter).
+_ADAPTER_MEMO_SIZE = 64
+
+
+def adapter_memo_key(ctx: t.Any) -> t.Any:
+    """The key under which the host parts of request context ``ctx``'s URL
+    adapter are remembered, or ``None`` when its adapter must be bound as
+    usual.
+
+    Only when the stock ``create_url_adapter`` would bind ``app.url_map`` (an
+    unmodified flaskfast ``Map`` whose ``bind_to_environ`` and ``bind`` are
+    werkzeug's, without host or subdomain matching, without trusted hosts)
+    to the environ the context recorded, with an ASCII path and query.  The
+    host, the adapter's server and script name, subdomain and scheme are then
+    a function of the key: the recorded host, server, port, scheme, script
+    name and upgrade headers, and ``SERVER_NAME``; the rest of the adapter
+    (path, query, method) is the request's own.
+    """
+    attrs = ctx.__dict__
+    saved = attrs.get("_adapter_environ")
+    if saved is None:
+        return None
+    app = ctx.app
+    url_map = app.url_map
+    if type(url_map) is not _Map or app.subdomain_matching:
+        return None
+    config = app.config
+    if (
+        config["TRUSTED_HOSTS"] is not None
+        or ctx.request.trusted_hosts is not None
+        or url_map.host_matching
+        or not _stock(type(app), app.__dict__, "create_url_adapter", _STOCK_URL_ADAPTER)
+        or not _stock(_Map, url_map.__dict__, "bind_to_environ", _STOCK_BIND_TO_ENVIRON)
+        or not _stock(_Map, url_map.__dict__, "bind", _STOCK_BIND)
+        or _APP_GLOBALS.get("get_host") is not _STOCK_GET_HOST
+    ):
+        return None
+    path = saved[5]
+    query = saved[6]
+    if type(path) is not str or not path.isascii() or type(saved[7]) is not str:
+        return None
+    if query is not None and (type(query) is not str or not query.isascii()):
+        return None
+    return (saved[0], saved[1], saved[2], saved[3], saved[4], saved[8], saved[9],
+            config["SERVER_NAME"])
+
+
+def bound_adapter(ctx: t.Any, key: t.Any) -> t.Any:
+    """``ctx.app.create_url_adapter(ctx.request)`` for a ``key`` from
+    :func:`adapter_memo_key`, made from host parts remembered under ``key``
+    (``None`` when none are: the caller binds as usual, then calls
+    :func:`remember_adapter`).
+
+    PERF: binding through werkzeug costs about 5 µs a request (host
+    validation, IDNA encoding, subdomain split); with the host parts known,
+    it is one ``MapAdapter(...)`` call (bench/bench_url_for.py, real/*).
+    """
+    try:
+        known = ctx.app.url_map._ff_adapters.get(key)
+    except TypeError:  # an unhashable environ value
+        return None
+    if known is None:
+        return None
+    host, server_name, script_name, subdomain, url_scheme = known
+    saved = ctx._adapter_environ
+    # As create_url_adapter does: the request's host, as validated.
+    ctx.request.host = host
+    # An ASCII path and query decode to themselves; a missing query is None.
+    return _MapAdapter(
+        ctx.app.url_map, server_name, script_name, subdomain, url_scheme,
+        saved[5], saved[7], saved[6],
+    )
+
+
+def remember_adapter(ctx: t.Any, key: t.Any, adapter: t.Any) -> None:
+    """Remember the host parts of ``adapter``, just bound as usual for
+    request context ``ctx`` under ``key`` (see :func:`bound_adapter`)."""
+    url_map = ctx.app.url_map
+    host = ctx.request.__dict__.get("host")
+    if type(adapter) is not _MapAdapter or adapter.map is not url_map or type(host) is not str:
+        return
+    memo: dict[t.Any, t.Any] = ctx.app.url_map._ff_adapters
+    if len(memo) >= _ADAPTER_MEMO_SIZE:
+        memo.clear()
+    try:
+        memo[key] = (host, adapter.server_name, adapter.script_name,
+                     adapter.subdomain, adapter.url_scheme)
+    except TypeError:  # an unhashable environ value
+        pass
+
+
 # The stock functions of other classes that the steps above stand in for.
 _STOCK_RESPONSE_CLOSE = _WzResponse.close
 _NO_ATTRS: dict[str, t.Any] = {}
@@ -1327,10 +1444,65 @@ def app_url_for(
     return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
 
 
-def stock_url_for(app: t.Any) -> bool:
-    """Whether ``app.url_for`` is ``Flask``'s own, so that
-    :func:`flaskfast.url_for` may call :func:`build_url` for it."""
-    return _stock(type(app), app.__dict__, "url_for", app_url_for)
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: t.Any,
+) -> str:
+    """Build the URL for ``endpoint`` with the current app's URL map.
+
+    :param endpoint: the endpoint name; ``".name"`` means the endpoint
+        ``name`` of the current request's blueprint.
+    :param values: values of the rule's variables; the others are added as
+        the query string (``None`` values are left out).
+    :param _anchor: appended as ``#anchor``.
+    :param _method: pick the rule that allows this HTTP method.
+    :param _scheme: the URL scheme; implies an external URL.
+    :param _external: build an absolute URL with scheme and host (default:
+        only outside a request).
+
+    In a request the URL is relative (``/notes/3``) unless asked otherwise;
+    outside one, with only an app context, it is absolute and needs
+    ``SERVER_NAME``. The app's and blueprints' :meth:`url_defaults`
+    functions fill in values first.
+
+    :raises werkzeug.routing.BuildError: no rule of ``endpoint`` accepts
+        the values (after :attr:`Flask.url_build_error_handlers` had their
+        chance).
+    :raises RuntimeError: outside an application context, or without a
+        request and without ``SERVER_NAME``.
+
+    For example, with ``@app.route("/notes/<int:note_id>")`` on ``note``::
+
+        url_for("note", note_id=3)                   # "/notes/3"
+        url_for("note", note_id=3, format="json")    # "/notes/3?format=json"
+        url_for("static", filename="style.css")      # "/static/style.css"
+        url_for("note", note_id=3, _external=True)   # "http://localhost/notes/3"
+    """
+    # PERF: compiled, with the context variable read directly instead of
+    # through the current_app proxy; Flask.url_for's body is called with the
+    # arguments as they are while app.url_for is Flask's own
+    # (bench/bench_url_for.py, bench: redirect).
+    app_ctx = _cv_peek(_cv_app)
+    if app_ctx is None:
+        app = _app_proxy._get_current_object()  # type: ignore[attr-defined]  # its "outside of context" error
+    else:
+        app = app_ctx.app
+    app_vars = _c_dict(app) if cython.compiled else app.__dict__  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+    if _stock(type(app), app_vars, "url_for", app_url_for):
+        return build_url(app, endpoint, _anchor, _method, _scheme, _external, values)
+    return app.url_for(  # type: ignore[no-any-return]
+        endpoint,
+        _anchor=_anchor,
+        _method=_method,
+        _scheme=_scheme,
+        _external=_external,
+        **values,
+    )
 
 
 def build_url(
@@ -1357,7 +1529,9 @@ def build_url(
     req_ctx = _cv_peek(_cv_request)
     if req_ctx is not None:
         owner = req_ctx
-        ctx_vars = req_ctx.__dict__
+        # PERF: the instance dict without the attribute protocol, compiled
+        # (bench/bench_url_for.py).
+        ctx_vars = _c_dict(req_ctx) if cython.compiled else req_ctx.__dict__  # type: ignore[name-defined,unused-ignore]  # noqa: F821
         if "url_adapter" not in ctx_vars:
             memo = self._url_memo_for(req_ctx, True)
         if memo is None:
@@ -1365,7 +1539,7 @@ def build_url(
                 url_adapter = ctx_vars.get("url_adapter", _MISSING)
             if url_adapter is _MISSING:
                 url_adapter = req_ctx.url_adapter
-        if endpoint[:1] == ".":
+        if (_c_dot_prefix(endpoint) if cython.compiled else endpoint[:1] == "."):  # type: ignore[name-defined,unused-ignore]  # noqa: F821
             blueprint_name = req_ctx.request.blueprint
             if blueprint_name is not None:
                 endpoint = f"{blueprint_name}{endpoint}"
@@ -1394,8 +1568,9 @@ def build_url(
     if _scheme is not None and not _external:
         raise ValueError("When specifying '_scheme', '_external' must be True.")
 
+    app_vars = _c_dict(self) if cython.compiled else self.__dict__  # type: ignore[name-defined,unused-ignore]  # noqa: F821
     if self.url_default_functions or not _stock(
-        type(self), self.__dict__, "inject_url_defaults", _STOCK_INJECT_DEFAULTS
+        type(self), app_vars, "inject_url_defaults", _STOCK_INJECT_DEFAULTS
     ):
         self.inject_url_defaults(endpoint, values)
     memo_key: t.Any = None
@@ -1421,7 +1596,8 @@ def build_url(
         url_map = self.url_map
         rv: t.Any = None
         if type(url_map) is _Map:
-            if _stock(_Map, url_map.__dict__, "fast_build", _STOCK_FAST_BUILD):
+            map_vars = _c_dict(url_map) if cython.compiled else url_map.__dict__  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+            if _stock(_Map, map_vars, "fast_build", _STOCK_FAST_BUILD):
                 # PERF: Map.fast_build's body, without its Python frame
                 # (bench/bench_url_for.py).
                 builder = url_map._ff_builder
