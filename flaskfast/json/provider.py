@@ -19,8 +19,7 @@ from datetime import date
 
 from werkzeug.http import http_date
 
-from .._speedups import json as _json_kernel
-from .._speedups import response as _response_kernel
+from .._speedups import pipeline as _pipeline
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -97,7 +96,6 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
-_STDLIB_DUMPS = json.dumps
 _COMPACT = (",", ":")
 # The C encoder factory the standard library's JSONEncoder itself uses for
 # one-shot, non-indented encoding (None without the _json accelerator).
@@ -210,45 +208,10 @@ class DefaultJSONProvider(JSONProvider):
         """Parse with :func:`json.loads`."""
         return json.loads(s, **kwargs)
 
-    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
-        """Return a JSON response, indented or compact per :attr:`compact`.
-
-        The body always ends with a newline.
-        """
-        cls = type(self)
-        attrs = self.__dict__
-        # Stock when neither the class nor the instance replaces dumps or
-        # _prepare_response_obj.
-        stock = (
-            cls.dumps is _DEFAULT_DUMPS
-            and cls._prepare_response_obj is _PREPARE
-            and "dumps" not in attrs
-            and "_prepare_response_obj" not in attrs
-        )
-        if stock and len(args) == 1 and not kwargs:
-            obj = args[0]  # PERF: what _prepare_response_obj gives (bench: json_response)
-        else:
-            obj = self._prepare_response_obj(args, kwargs)
-        compact = self.compact
-        app = self._app
-        if compact is False or (compact is None and app.debug):
-            body = self.dumps(obj, indent=2)
-        else:
-            encoder = None
-            if stock and json.dumps is _STDLIB_DUMPS:
-                encoder = _compact_encoder(self.default, self.ensure_ascii, self.sort_keys)
-            if encoder is None:
-                body = self.dumps(obj, separators=_COMPACT)
-            else:
-                # PERF: plain data encoded by the kernel, the rest by the
-                # cached encoder (bench: json_response, json_post).
-                body = _json_kernel.encode(obj, encoder.ascii, encoder.sorted, encoder)
-        # PERF: the response is assembled directly when the response class
-        # builds text responses as werkzeug does (bench: json_response).
-        return _response_kernel.mimetype_response(  # type: ignore[no-any-return]
-            app.response_class, f"{body}\n", self.mimetype
-        )
+    # PERF: compiled with the request pipeline (bench: json_response).
+    response = _pipeline.json_response
 
 
 _DEFAULT_DUMPS = DefaultJSONProvider.dumps
 _PREPARE = JSONProvider._prepare_response_obj
+_pipeline.use_json_provider(_DEFAULT_DUMPS, _PREPARE, _compact_encoders, _compact_encoder)
