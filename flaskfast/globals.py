@@ -14,6 +14,8 @@ from contextvars import ContextVar
 
 from werkzeug.local import LocalProxy
 
+from ._speedups import proxy as _proxy_kernel
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
     from .ctx import _AppCtxGlobals
@@ -45,25 +47,10 @@ class _ContextProxy(LocalProxy[t.Any]):
         super().__init__(var, attr, unbound_message=unbound_message)
         object.__setattr__(self, "_ff_state", (var, attr, unbound_message))
 
-    def __getattribute__(self, name: str) -> t.Any:
-        if name in _PROXY_OWN_NAMES:
-            # The proxy's own attributes (werkzeug's dunder lookups, slots)
-            # resolve on the proxy exactly as on a LocalProxy.
-            return _object_getattribute(self, name)
-        var, attr, message = _state_of(self)
-        try:
-            obj = var.get()
-        except LookupError:
-            raise RuntimeError(message) from None
-        if attr is not None:
-            obj = getattr(obj, attr)
-        try:
-            return getattr(obj, name)
-        except AttributeError as e:
-            # CPython calls __getattr__ next; hand it this error so the
-            # proxied lookup is not evaluated a second time.
-            _failed_lookup.value = (self, name, e)
-            raise
+    # PERF: the proxy kernel (compiled when flaskfast's kernels are) reads
+    # the context variable without Python frames (bench: session, query_args,
+    # form_post, json_post, real/*).
+    __getattribute__ = _proxy_kernel.getattribute
 
     def __getattr__(self, name: str) -> t.Any:
         failed = _failed_lookup.__dict__.pop("value", None)
@@ -71,8 +58,7 @@ class _ContextProxy(LocalProxy[t.Any]):
             raise failed[2]
         return getattr(_current(self), name)
 
-    def __setattr__(self, name: str, value: t.Any) -> None:
-        setattr(_current(self), name, value)
+    __setattr__ = _proxy_kernel.setattr_
 
     def __bool__(self) -> bool:
         try:
@@ -81,14 +67,9 @@ class _ContextProxy(LocalProxy[t.Any]):
             return False
         return bool(obj)
 
-    def __getitem__(self, key: t.Any) -> t.Any:
-        return _current(self)[key]
-
-    def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        _current(self)[key] = value
-
-    def __contains__(self, key: t.Any) -> bool:
-        return key in _current(self)
+    __getitem__ = _proxy_kernel.getitem
+    __setitem__ = _proxy_kernel.setitem
+    __contains__ = _proxy_kernel.contains
 
     def __repr__(self) -> str:
         # werkzeug names the proxy's own class when unbound; keep its name.
@@ -105,14 +86,8 @@ _PROXY_OWN_NAMES = frozenset(dir(_ContextProxy))
 _failed_lookup = threading.local()
 
 
-def _current(proxy: _ContextProxy) -> t.Any:
-    """The object ``proxy`` stands for; RuntimeError when unbound."""
-    var, attr, message = _state_of(proxy)
-    try:
-        obj = var.get()
-    except LookupError:
-        raise RuntimeError(message) from None
-    return obj if attr is None else getattr(obj, attr)
+_current = _proxy_kernel.current
+_proxy_kernel.configure(_PROXY_OWN_NAMES, _state_of, _failed_lookup)
 
 
 _no_app_msg = """\

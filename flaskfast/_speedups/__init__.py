@@ -42,7 +42,9 @@ from types import ModuleType
 
 import _flaskfast_flags
 
-KERNELS: tuple[str, ...] = ("router", "builder", "response", "headers", "markup", "json")
+KERNELS: tuple[str, ...] = (
+    "router", "builder", "response", "headers", "markup", "json", "proxy"
+)
 
 
 def extensions_disabled() -> bool:
@@ -139,6 +141,7 @@ response: ModuleType = _modules["response"]
 headers: ModuleType = _modules["headers"]
 markup: ModuleType = _modules["markup"]
 json: ModuleType = _modules["json"]
+proxy: ModuleType = _modules["proxy"]
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -160,6 +163,7 @@ __all__ = [
     "json",
     "markup",
     "pipeline",
+    "proxy",
     "response",
     "router",
 ]
