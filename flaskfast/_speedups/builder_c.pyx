@@ -154,6 +154,9 @@ cdef object _build_one(_Cand candidate, dict values):
     cdef dict extra = None
     cdef list pieces
     cdef str query
+    cdef str path
+    cdef str piece
+    cdef tuple parts
     cdef tuple names = candidate.names
     for key in values:
         if key not in consumed:
@@ -167,15 +170,28 @@ cdef object _build_one(_Cand candidate, dict values):
             query = "?" + params if params else ""
         else:
             query = ""
-        pieces = []
-        for part in candidate.parts:
-            if type(part) is str:
-                pieces.append(part)
-            else:
-                pieces.append(_to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]]))
+        parts = candidate.parts
+        if len(parts) <= 2:
+            # PERF: one or two pieces ("/about", "/item/" + id) are
+            # concatenated without a list (bench/bench_url_for.py).
+            path = ""
+            for part in parts:
+                if type(part) is str:
+                    path = path + <str>part if path else part
+                else:
+                    piece = _to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]])
+                    path = path + piece if path else piece
+        else:
+            pieces = []
+            for part in parts:
+                if type(part) is str:
+                    pieces.append(part)
+                else:
+                    pieces.append(_to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]]))
+            path = "".join(pieces)
     except ValidationError:
         return None
-    return "".join(pieces) + query
+    return path + query if query else path
 
 
 cdef object _first(tuple candidates, dict values, object method):
@@ -218,9 +234,7 @@ cdef class Builder:
     class ``adapter_class`` bound to ``url_map`` (a map without host
     matching: the candidates' domain part is empty)."""
 
-    cdef dict _endpoints
-    cdef object _map
-    cdef object _adapter_class
+    # Attributes: see builder_c.pxd.
 
     def __init__(self, endpoints, url_map, adapter_class):
         self._endpoints = {
@@ -230,7 +244,7 @@ cdef class Builder:
         self._map = url_map
         self._adapter_class = adapter_class
 
-    def build(
+    cpdef object build(
         self,
         adapter,
         endpoint,

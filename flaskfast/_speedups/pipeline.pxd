@@ -1,6 +1,7 @@
 # Types for pipeline.py (Cython's pure-Python mode): what is declared here is
 # compiled as C; pipeline.py stays the one source of every step.
 cimport cython
+from flaskfast._speedups.builder_c cimport Builder as _CBuilder
 from cpython.object cimport PyObject
 from cpython.object cimport PyTypeObject
 
@@ -144,6 +145,15 @@ cdef inline object _c_dict(object obj):
     # obj.__dict__ as attribute lookup finds it (the instance dict), without
     # the attribute protocol.
     return PyObject_GenericGetDict(obj, NULL)
+
+
+cdef inline object _c_dict_get(object mapping, str key, object default):
+    # mapping.get(key, default) for the dict of _c_dict, without a method call.
+    cdef PyObject* found
+    if type(mapping) is dict:
+        found = PyDict_GetItemWithError(mapping, key)
+        return default if found is NULL else <object>found
+    return mapping.get(key, default)
 
 
 cdef inline bint _c_dot_prefix(object endpoint) except -1:

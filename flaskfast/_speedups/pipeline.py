@@ -1538,7 +1538,11 @@ def build_url(
             memo = self._url_memo_for(req_ctx, True)
         if memo is None:
             if _stock(type(req_ctx), _NO_ATTRS, "url_adapter", _STOCK_CTX_ADAPTER):
-                url_adapter = ctx_vars.get("url_adapter", _MISSING)
+                url_adapter = (
+                    _c_dict_get(ctx_vars, "url_adapter", _MISSING)  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+                    if cython.compiled
+                    else ctx_vars.get("url_adapter", _MISSING)
+                )
             if url_adapter is _MISSING:
                 url_adapter = req_ctx.url_adapter
         if (_c_dot_prefix(endpoint) if cython.compiled else endpoint[:1] == "."):  # type: ignore[name-defined,unused-ignore]  # noqa: F821
@@ -1605,7 +1609,13 @@ def build_url(
                 builder = url_map._ff_builder
                 if builder is None:
                     builder = url_map._ff_compile_builder()
-                rv = builder.build(url_adapter, endpoint, values, _method, _scheme, _external)
+                if cython.compiled and type(builder) is _CBuilder:  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+                    # PERF: the compiled builder called as C (bench/bench_url_for.py).
+                    rv = cython.cast(_CBuilder, builder).build(  # type: ignore[name-defined,unused-ignore]  # noqa: F821
+                        url_adapter, endpoint, values, _method, _scheme, _external
+                    )
+                else:
+                    rv = builder.build(url_adapter, endpoint, values, _method, _scheme, _external)
             else:
                 rv = url_map.fast_build(url_adapter, endpoint, values, _method, _scheme, _external)
         if rv is None:
