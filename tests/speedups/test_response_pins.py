@@ -261,3 +261,22 @@ def test_a_changed_error_page_layout_turns_only_error_pages_off(
     module = _fresh_pure_kernel()
     assert module.fast_paths() == {"build": True, "errors": False, "redirect": True}
     assert module.error_response(WerkzeugResponse, NotFound()) is None
+
+
+def test_werkzeug_response_close_only_closes_the_body_and_calls_on_close() -> None:
+    # The pipeline skips Response.close for a list body with no call_on_close
+    # functions: pinned to what werkzeug's close reads and does.
+    from werkzeug.wrappers import Response
+
+    assert Response.close.__code__.co_names == ("hasattr", "response", "close", "_on_close")
+    closed: list[str] = []
+
+    class Body(list):  # type: ignore[type-arg]
+        def close(self) -> None:
+            closed.append("body")
+
+    response = Response(Body([b"x"]))
+    response.call_on_close(lambda: closed.append("callback"))
+    response.close()
+    assert closed == ["body", "callback"]
+
