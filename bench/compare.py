@@ -10,6 +10,7 @@ Usage::
     python bench/compare.py --targets  # also print the speed targets, PASS/FAIL
                                        # (information only: the exit code ignores them)
     python bench/compare.py --suites real,te   # only these tables
+    python bench/compare.py --passes 2  # measure everything twice, keep each best
 
 One table per suite (``bench/suites.py``): ``basic`` (request features),
 ``real`` (a realistic app's pages, Flask and flaskfast) and ``te``
@@ -23,6 +24,10 @@ for flaskfast's pure-Python mode, with Flask measured again beside it: each rati
 compares measurements made back to back in one process (pure/flask uses the
 second Flask measurement, which is not shown), so a change in machine load
 between the two runs does not move it. Throughput is 1 / median time per request.
+With ``--passes N`` both runs are made N times, one after the other, and each
+figure (scenario, framework, run) is the best of its N: a pass slowed down by
+other load on the machine does not set it, and every framework is treated
+alike.
 """
 
 from __future__ import annotations
@@ -94,6 +99,21 @@ def run_suite(
             raise SystemExit(f"bench: the {label} run failed (exit {proc.returncode})")
         data: dict[str, t.Any] = json.loads(out.read_text(encoding="utf-8"))
     return data
+
+
+def best_of(passes: list[dict[str, dict[str, t.Any]]]) -> dict[str, dict[str, t.Any]]:
+    """One run per label from several passes: for each benchmark (scenario and
+    framework) the pass with the lowest median time."""
+    merged: dict[str, dict[str, t.Any]] = {}
+    for label in passes[0]:
+        best: dict[str, t.Any] = {}
+        for one in passes:
+            for bench in one[label].get("benchmarks", []):
+                key = bench["fullname"]
+                if key not in best or bench["stats"]["median"] < best[key]["stats"]["median"]:
+                    best[key] = bench
+        merged[label] = {**passes[0][label], "benchmarks": list(best.values())}
+    return merged
 
 
 def ops_table(runs: dict[str, dict[str, t.Any]]) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
@@ -248,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated subset of {', '.join(SUITES)} (default: all)",
     )
     parser.add_argument("--json", type=Path, help="write the merged results here")
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=1,
+        help="measure N times and keep each figure's best (default 1)",
+    )
     options = parser.parse_args(argv)
     suites = [name.strip() for name in options.suites.split(",") if name.strip()]
     unknown = sorted(set(suites) - set(SUITES))
@@ -261,10 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     frameworks = ",".join(
         framework for label, framework in COLUMNS.values() if label == "compiled"
     )
-    runs = {
-        "compiled": run_suite("compiled", frameworks, False, timing, selected),
-        "pure": run_suite("pure", "flaskfast,flask", True, timing, selected),
-    }
+    if options.passes < 1:
+        parser.error("--passes must be at least 1")
+    passes = [
+        {
+            "compiled": run_suite("compiled", frameworks, False, timing, selected),
+            "pure": run_suite("pure", "flaskfast,flask", True, timing, selected),
+        }
+        for _ in range(options.passes)
+    ]
+    runs = best_of(passes)
     table, impls = ops_table(runs)
     for name in suites:
         print_report(SUITES[name], table, impls)
