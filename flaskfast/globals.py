@@ -80,7 +80,6 @@ class _ContextProxy(LocalProxy[t.Any]):
         return repr(obj)
 
 
-_object_getattribute = object.__getattribute__
 _state_of = vars(_ContextProxy)["_ff_state"].__get__
 _PROXY_OWN_NAMES = frozenset(dir(_ContextProxy))
 _failed_lookup = threading.local()

@@ -149,10 +149,16 @@ cdef bint _suitable(_Cand candidate, dict values, object method) except -1:
     return True
 
 
+cdef inline str _piece(_Cand candidate, object part, dict values, tuple names):
+    # A rule part: its text, or the converted value of its variable.
+    if type(part) is str:
+        return <str>part
+    return _to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]])
+
+
 cdef object _build_one(_Cand candidate, dict values):
     cdef frozenset consumed = candidate.consumed
     cdef dict extra = None
-    cdef list pieces
     cdef str query
     cdef str path
     cdef str piece
@@ -176,19 +182,10 @@ cdef object _build_one(_Cand candidate, dict values):
             # concatenated without a list (bench/bench_url_for.py).
             path = ""
             for part in parts:
-                if type(part) is str:
-                    path = path + <str>part if path else part
-                else:
-                    piece = _to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]])
-                    path = path + piece if path else piece
+                piece = _piece(candidate, part, values, names)
+                path = path + piece if path else piece
         else:
-            pieces = []
-            for part in parts:
-                if type(part) is str:
-                    pieces.append(part)
-                else:
-                    pieces.append(_to_url(candidate, <Py_ssize_t>part, values[names[<Py_ssize_t>part]]))
-            path = "".join(pieces)
+            path = "".join([_piece(candidate, part, values, names) for part in parts])
     except ValidationError:
         return None
     return path + query if query else path

@@ -256,4 +256,5 @@ cpdef open_session(ctx)
 cdef object _set_or_drop(object environ, str key, object value)
 
 cpdef bint stock_url_adapter(app) except -1
+cdef object _current_app()
 cpdef build_url(self, endpoint, _anchor, _method, _scheme, _external, values)

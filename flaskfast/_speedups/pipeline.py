@@ -1365,7 +1365,7 @@ def adapter_memo_key(ctx: t.Any) -> t.Any:
         config["TRUSTED_HOSTS"] is not None
         or ctx.request.trusted_hosts is not None
         or url_map.host_matching
-        or not _stock(type(app), app.__dict__, "create_url_adapter", _STOCK_URL_ADAPTER)
+        or not stock_url_adapter(app)
         or not _stock(_Map, url_map.__dict__, "bind_to_environ", _STOCK_BIND_TO_ENVIRON)
         or not _stock(_Map, url_map.__dict__, "bind", _STOCK_BIND)
         or _APP_GLOBALS.get("get_host") is not _STOCK_GET_HOST
@@ -1441,6 +1441,15 @@ _STOCK_FAST_BUILD = _Map.fast_build
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
+def _current_app() -> t.Any:
+    """The app of the active app context; outside one, the ``current_app``
+    proxy's "outside of application context" ``RuntimeError``."""
+    app_ctx = _cv_peek(_cv_app)
+    if app_ctx is None:
+        return _app_proxy._get_current_object()  # type: ignore[attr-defined]
+    return app_ctx.app
+
+
 def app_url_for(
     self: t.Any,
     /,
@@ -1501,11 +1510,7 @@ def url_for(
     # through the current_app proxy; Flask.url_for's body is called with the
     # arguments as they are while app.url_for is Flask's own
     # (bench/bench_url_for.py, bench: redirect).
-    app_ctx = _cv_peek(_cv_app)
-    if app_ctx is None:
-        app = _app_proxy._get_current_object()  # type: ignore[attr-defined]  # its "outside of context" error
-    else:
-        app = app_ctx.app
+    app = _current_app()
     app_vars = _c_dict(app) if cython.compiled else app.__dict__  # type: ignore[name-defined,unused-ignore]  # noqa: F821
     if _stock(type(app), app_vars, "url_for", app_url_for):
         return build_url(app, endpoint, _anchor, _method, _scheme, _external, values)
@@ -1726,10 +1731,6 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> t.Any:
     :class:`TypeError`. Needs an application context.
     """
     # PERF: compiled, the context variable read directly (bench: te/json).
-    app_ctx = _cv_peek(_cv_app)
-    if app_ctx is None:
-        app = _app_proxy._get_current_object()  # type: ignore[attr-defined]  # its "outside of context" error
-    else:
-        app = app_ctx.app
+    app = _current_app()
     return app.json.response(*args, **kwargs)
 
